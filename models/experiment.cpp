@@ -1,0 +1,190 @@
+#include "models/experiment.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "sim/input_error.hpp"
+#include "sim/params.hpp"
+#include "sim/random.hpp"
+
+namespace models {
+namespace {
+
+using sim::InputError;
+using sim::toml_error;
+
+void check_keys(const toml::table& t, const std::string& file, const std::string& what,
+                const std::vector<std::string>& valid) {
+  for (auto&& [k, v] : t)
+    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
+      throw toml_error(file, v, sim::unknown_key_message(what + " key", k.str(), valid));
+}
+
+template <class T>
+T number(const toml::table& t, const char* key, T def, double lo, double hi, const std::string& file,
+         const std::string& what) {
+  const toml::node* n = t.get(key);
+  if (!n) return def;
+  constexpr bool integral = std::is_integral_v<T>;
+  if (!(n->is_integer() || (!integral && n->is_floating_point())))
+    throw toml_error(file, *n, what + "." + key + ": expected " + (integral ? "an integer" : "a number"));
+  const double v = *n->value<double>();
+  if (!std::isfinite(v) || v < lo || v > hi) {
+    std::ostringstream s;
+    s << what << "." << key << ": expected a value in [" << lo << ", " << hi << "], got " << v;
+    throw toml_error(file, *n, s.str());
+  }
+  if constexpr (integral) return static_cast<T>(*n->value<std::int64_t>());
+  else return static_cast<T>(v);
+}
+
+std::string string_of(const toml::table& t, const char* key, const std::string& def,
+                      const std::string& file, const std::string& what) {
+  const toml::node* n = t.get(key);
+  if (!n) return def;
+  if (!n->is_string()) throw toml_error(file, *n, what + "." + key + ": expected a string");
+  return *n->value<std::string>();
+}
+
+void read_synthetic(sim::SyntheticOptions& o, const toml::table& t, const std::string& file) {
+  check_keys(t, file, "synthetic",
+             {"localities", "population", "core_share", "sectors", "radius_km", "speed_km_per_min",
+              "precarity_core", "precarity_fringe", "elderly_share_rural", "elderly_share_urban",
+              "youth_share"});
+  const std::string w = "synthetic";
+  o.localities = number<std::uint32_t>(t, "localities", o.localities, 1, 65535, file, w);
+  o.population = number<std::uint64_t>(t, "population", o.population, 1, 2e8, file, w);
+  o.core_share = number<double>(t, "core_share", o.core_share, 0, 1, file, w);
+  o.sectors = number<int>(t, "sectors", o.sectors, 1, 10000, file, w);
+  o.radius_km = number<double>(t, "radius_km", o.radius_km, 0.1, 5000, file, w);
+  o.speed_km_per_min = number<double>(t, "speed_km_per_min", o.speed_km_per_min, 0.01, 10, file, w);
+  o.precarity_core = number<double>(t, "precarity_core", o.precarity_core, 0, 1, file, w);
+  o.precarity_fringe = number<double>(t, "precarity_fringe", o.precarity_fringe, 0, 1, file, w);
+  o.elderly_share_rural = number<double>(t, "elderly_share_rural", o.elderly_share_rural, 0, 1, file, w);
+  o.elderly_share_urban = number<double>(t, "elderly_share_urban", o.elderly_share_urban, 0, 1, file, w);
+  o.youth_share = number<double>(t, "youth_share", o.youth_share, 0, 1, file, w);
+}
+
+// Scenario names become HDF5 group names and report headings.
+void check_scenario_name(const std::string& name, const toml::node& where, const std::string& file) {
+  if (name.empty() || name.size() > 100) throw toml_error(file, where, "scenario.name: expected 1 to 100 characters");
+  if (name.find('/') != std::string::npos || name == "." || name == "..")
+    throw toml_error(file, where, "scenario.name: '/' and '.'/'..' are not allowed in a scenario name");
+}
+
+}  // namespace
+
+std::uint64_t replicate_seed(std::uint64_t base_seed, int replicate) {
+  // 53 bits, so that the seed is exact in every numeric column and in JSON.
+  return sim::derive_seed(base_seed, static_cast<std::uint64_t>(replicate), sim::hash_name("replicate")) &
+         ((std::uint64_t{1} << 53) - 1);
+}
+
+Experiment parse_experiment(const std::string& text, const std::string& file) {
+  toml::table doc;
+  try {
+    doc = toml::parse(std::string_view(text), file);
+  } catch (const toml::parse_error& e) {
+    throw InputError(file, static_cast<int>(e.source().begin.line), static_cast<int>(e.source().begin.column),
+                     "not valid TOML: " + std::string(e.description()));
+  }
+  Experiment ex;
+  ex.file = file;
+  ex.text = text;
+  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario"});
+  const toml::table* head = doc.get_as<toml::table>("experiment");
+  if (!head) throw InputError(file, 1, 1, "missing [experiment] table (name, territory, replicates, …)");
+  check_keys(*head, file, "experiment",
+             {"name", "description", "territory", "population_scale", "replicates", "horizon_weeks",
+              "warmup_weeks", "seed", "baseline"});
+  const std::string w = "experiment";
+  ex.name = string_of(*head, "name", std::filesystem::path(file).stem().string(), file, w);
+  ex.description = string_of(*head, "description", "", file, w);
+  if (!head->get("territory")) throw toml_error(file, *head, "experiment: missing key 'territory' (a preset name, a .toml/.graphml path or \"synthetic\")");
+  ex.territory = string_of(*head, "territory", "", file, w);
+  ex.population_scale = number<double>(*head, "population_scale", 1.0, 1e-4, 1e4, file, w);
+  ex.replicates = number<int>(*head, "replicates", 10, 1, 100000, file, w);
+  ex.horizon_weeks = number<double>(*head, "horizon_weeks", 104, 1, 5200, file, w);
+  ex.warmup_weeks = number<double>(*head, "warmup_weeks", 26, 0, 5200, file, w);
+  if (ex.warmup_weeks >= ex.horizon_weeks)
+    throw toml_error(file, head->get("warmup_weeks") ? *head->get("warmup_weeks") : *head,
+                     "experiment.warmup_weeks: must be below horizon_weeks");
+  ex.seed = number<std::uint64_t>(*head, "seed", 1, 0, 9.007199254740992e15, file, w);
+  if (const auto* syn = doc.get_as<toml::table>("synthetic")) {
+    if (ex.territory != "synthetic") throw toml_error(file, *syn, "[synthetic] is only read when experiment.territory = \"synthetic\"");
+    read_synthetic(ex.synthetic, *syn, file);
+  }
+  // Relative territory paths are relative to the experiment file.
+  if (ex.territory.find(".toml") != std::string::npos || ex.territory.find(".graphml") != std::string::npos) {
+    std::filesystem::path tp(ex.territory);
+    if (tp.is_relative()) ex.territory = (std::filesystem::path(file).parent_path() / tp).string();
+  }
+
+  const auto& table = param_table();
+  ModelParams common = table.defaults();
+  if (const toml::node* pn = doc.get("parameters")) {
+    if (!pn->is_table()) throw toml_error(file, *pn, "parameters: expected a table of parameter = value");
+    table.apply(common, *pn->as_table(), file);
+  }
+
+  const toml::node* sn = doc.get("scenario");
+  if (!sn) throw InputError(file, 0, 0, "no [[scenario]]: give at least one (e.g. name = \"baseline\")");
+  const auto* arr = sn->as_array();
+  if (!arr || arr->empty()) throw toml_error(file, *sn, "scenario: expected [[scenario]] tables");
+  std::set<std::string> seen;
+  for (const auto& el : *arr) {
+    const auto* st = el.as_table();
+    if (!st) throw toml_error(file, el, "scenario: expected a table");
+    check_keys(*st, file, "scenario", {"name", "description", "parameters"});
+    if (!st->get("name")) throw toml_error(file, *st, "scenario: missing key 'name'");
+    ScenarioSpec sc;
+    sc.name = string_of(*st, "name", "", file, "scenario");
+    check_scenario_name(sc.name, *st->get("name"), file);
+    if (!seen.insert(sc.name).second) throw toml_error(file, *st->get("name"), "scenario '" + sc.name + "' is defined twice");
+    sc.description = string_of(*st, "description", "", file, "scenario");
+    sc.params = common;
+    if (const toml::node* pn = st->get("parameters")) {
+      if (!pn->is_table()) throw toml_error(file, *pn, "scenario.parameters: expected a table");
+      table.apply(sc.params, *pn->as_table(), file);
+    }
+    if (auto err = check_consistency(sc.params); !err.empty())
+      throw toml_error(file, *st, "scenario '" + sc.name + "': " + err);
+    ex.scenarios.push_back(std::move(sc));
+  }
+  ex.baseline = string_of(*head, "baseline", ex.scenarios.front().name, file, w);
+  if (!seen.count(ex.baseline))
+    throw toml_error(file, *head->get("baseline"), "experiment.baseline: no scenario named '" + ex.baseline + "'");
+  return ex;
+}
+
+Experiment load_experiment(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path, 0, 0, "cannot read the experiment file");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_experiment(ss.str(), path);
+}
+
+Setting build_setting(const Experiment& ex) {
+  try {
+    if (ex.territory == "synthetic") {
+      sim::Stream rng(ex.seed, 0, "synthetic-territory");
+      sim::Territory t = sim::generate_synthetic(ex.synthetic, rng, "synthetic");
+      if (ex.population_scale != 1.0) t = t.scaled(ex.population_scale);
+      toml::table rules = toml::parse(std::string_view(preset_text("rules-default")), std::string("preset:rules-default"));
+      return setting_from_rules(std::move(t), rules, "preset:rules-default");
+    }
+    return load_setting(ex.territory, ex.population_scale);
+  } catch (const InputError& e) {
+    if (!e.file().empty()) throw;
+    throw InputError(ex.file, 0, 0, e.message());
+  }
+}
+
+}  // namespace models

@@ -1,0 +1,44 @@
+// An experiment file (TOML): territory, population, horizon, replicates,
+// base seed, parameter overrides and the scenarios to compare. Loading
+// validates everything and throws sim::InputError (file:line:column).
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/parameters.hpp"
+#include "models/setting.hpp"
+#include "sim/territory_io.hpp"
+
+namespace models {
+
+struct ScenarioSpec {
+  std::string name;
+  std::string description;
+  ModelParams params;  // defaults + experiment overrides + scenario overrides
+};
+
+struct Experiment {
+  std::string file;          // path as given
+  std::string text;          // the file's full text (stored in the results)
+  std::string name;
+  std::string description;
+  std::string territory;     // preset name, path, or "synthetic"
+  double population_scale = 1.0;
+  int replicates = 10;
+  double horizon_weeks = 104;
+  double warmup_weeks = 26;
+  std::uint64_t seed = 1;
+  std::string baseline;      // name of the baseline scenario
+  sim::SyntheticOptions synthetic;
+  std::vector<ScenarioSpec> scenarios;
+};
+
+Experiment load_experiment(const std::string& path);
+Experiment parse_experiment(const std::string& text, const std::string& file);
+// The territory, GPs and services the experiment names (deterministic).
+Setting build_setting(const Experiment& ex);
+// Seed of replicate k: the same for every scenario (common random numbers).
+std::uint64_t replicate_seed(std::uint64_t base_seed, int replicate);
+
+}  // namespace models

@@ -1,0 +1,279 @@
+// The pathway, first half (MODEL.md §4.1-4.6): an undisclosed need's
+// competing events, disclosure, the GP's response by profile, consent, and
+// reaching a worker by phone, with the secrecy regime at the referral.
+#include <algorithm>
+#include <cmath>
+
+#include "models/replicate.hpp"
+
+namespace models {
+namespace {
+constexpr double kMinutesPerYear = 365.25 * sim::kMinutesPerDay;
+}
+
+// Rates (per year) of what can happen next to a need nobody is working on.
+struct StepRates {
+  double visit = 0, extra = 0, self = 0, escalate = 0, remit = 0;
+  double total() const { return visit + self + escalate + remit; }
+};
+
+static StepRates step_rates(const ModelParams& p, const Residents& R, const Need& need) {
+  StepRates s;
+  const double knowledge = unit(R.knowledge[need.resident]);
+  if (R.gp[need.resident] != kNone) {
+    s.extra = p.residents.extra_visits_per_year_per_urgency * need.urgency;
+    s.visit = p.residents.gp_visits_per_year + s.extra;
+  }
+  if (!need.non_demand) s.self = p.disclosure.self_referral_per_year * knowledge;
+  if (need.state == NeedState::Undisclosed && need.urgency < 3) s.escalate = p.needs.escalation_rate_per_year;
+  s.remit = p.needs.spontaneous_resolution_per_year;
+  return s;
+}
+
+void Replicate::schedule_step(std::uint32_t n) {
+  const StepRates r = step_rates(p_, residents_, needs_[n]);
+  const double total = r.total();
+  if (total <= 0) return;  // nothing can happen: the need stays open (non-take-up)
+  const double years = -std::log1p(-draw(n, Purpose::Step)) / total;
+  push(now_ + std::max<sim::Minute>(1, static_cast<sim::Minute>(years * kMinutesPerYear)), kStep, n);
+}
+
+void Replicate::on_step(std::uint32_t n) {
+  Need& need = needs_[n];
+  const StepRates r = step_rates(p_, residents_, need);
+  double u = draw(n, Purpose::Step) * r.total();
+  if ((u -= r.remit) < 0) return close(n, NeedState::Resolved);
+  if ((u -= r.escalate) < 0) {
+    ++need.urgency;
+    return schedule_step(n);
+  }
+  if ((u -= r.self) < 0) {
+    // Self-referral: the right door only as often as the person's knowledge allows.
+    if (rec_.measuring(now_)) rec_.self_referrals += 1;
+    const std::uint32_t l = residents_.locality[need.resident];
+    const std::uint32_t right = right_service(need.theme, l);
+    std::uint32_t s = right;
+    if (right == kNone || draw(n, Purpose::Navigate) >= unit(residents_.knowledge[need.resident]))
+      s = static_cast<std::uint32_t>(draw(n, Purpose::Navigate) * static_cast<double>(services_.size()));
+    need.gp = kNone;
+    need.disclosed = true;
+    return navigate(n, s);
+  }
+  // A GP visit; the share caused by the need itself is a medicalised consultation.
+  if (draw(n, Purpose::Step) * r.visit < r.extra) {
+    if (rec_.measuring(now_)) rec_.medicalised_consultations += 1;
+    gp_minutes(n, GpTask::Medicalised, p_.gp.consult_minutes);
+  }
+  if (need.state == NeedState::Undisclosed) {
+    const auto t = idx(need.theme);
+    double pd = p_.disclosure.base_prob[t] * unit(residents_.trust[need.resident]) *
+                (1.0 - p_.disclosure.stigma_effect * unit(residents_.stigma[need.resident])) *
+                (1.0 + p_.disclosure.urgency_effect * (need.urgency - 1));
+    if (need.non_demand) pd *= p_.disclosure.non_demand_factor;
+    if (draw(n, Purpose::Disclose) < pd) {
+      need.disclosed = true;
+      if (rec_.measuring(now_)) rec_.gp_disclosures += 1;
+      return gp_respond(n);
+    }
+    return schedule_step(n);
+  }
+  if (now_ >= need.retry_at) return gp_respond(n);  // WithGp: try again
+  schedule_step(n);
+}
+
+bool Replicate::gp_knows(std::uint32_t g, Theme t) const {
+  if (gps_[g].knows & (1u << idx(t))) return true;
+  for (const auto& tie : ties_[g])
+    if (handles(workers_[tie.worker].service, t) && decayed(tie, now_) >= p_.ties.instrumental_floor) return true;
+  return false;
+}
+
+void Replicate::gp_respond(std::uint32_t n) {
+  Need& need = needs_[n];
+  const std::uint32_t g = residents_.gp[need.resident];
+  const auto prof = static_cast<std::size_t>(gps_[g].profile);
+  const auto t = idx(need.theme);
+  gp_minutes(n, GpTask::Advice, p_.gp.advice_minutes[prof]);
+  if (!need.form_done && draw(n, Purpose::Profile) < p_.needs.form_prob[t]) {
+    need.form_done = true;
+    gp_minutes(n, GpTask::Form, p_.gp.form_minutes);
+  }
+  // Consent: nothing moves without it.
+  const double trust = unit(residents_.trust[need.resident]);
+  double refuse = p_.consent.refusal_prob[t] * (1.0 + p_.consent.trust_effect * (mean_trust_ - trust));
+  if (residents_.precarious(need.resident) &&
+      (need.theme == Theme::FamiliesSeniors || need.theme == Theme::Disability))
+    refuse += p_.consent.copayment_refusal;
+  if (draw(n, Purpose::Consent) < std::clamp(refuse, 0.0, 1.0)) {
+    if (rec_.measuring(now_)) {
+      rec_.consent_refusals += 1;
+      rec_.add_weekly(Weekly::ConsentRefusals, now_, 1);
+    }
+    tally(need, Tally::ConsentRefusals, 1);
+    if (draw(n, Purpose::Consent) < p_.consent.refusal_abandon_prob) return close(n, NeedState::Abandoned);
+    need.state = NeedState::WithGp;
+    need.retry_at = now_ + sim::days(p_.consent.retry_days);
+    return schedule_step(n);
+  }
+  // Where to send: the GP's knowledge, a search, or a guess.
+  bool knows = gp_knows(g, need.theme);
+  if (!knows && gps_[g].profile != GpProfile::Adviser) {
+    gp_minutes(n, GpTask::Search, p_.gp.search_minutes);
+    if (draw(n, Purpose::Choice) < p_.gp.search_success[prof]) {
+      knows = true;
+      if (draw(n, Purpose::Choice) < p_.gp.learn_from_search)
+        gps_[g].knows = static_cast<std::uint16_t>(gps_[g].knows | (1u << t));
+    }
+  }
+  std::uint32_t target = kNone;
+  if (knows) target = choose_partner(g, n, draw(n, Purpose::Choice) < p_.gp.sector_awareness);
+  if (target == kNone)
+    target = static_cast<std::uint32_t>(draw(n, Purpose::Choice) * static_cast<double>(services_.size()));
+  if (gps_[g].profile == GpProfile::Adviser || !knows || p_.gp.max_attempts[prof] < 1)
+    return advise(n, target);
+  need.state = NeedState::Contacting;
+  need.service = target;
+  need.worker = pick_worker(target, g);
+  need.gp = g;
+  need.attempts = 0;
+  schedule_attempt(n);
+}
+
+std::uint32_t Replicate::choose_partner(std::uint32_t g, std::uint32_t n, bool own_sector_only) {
+  // Proximity first, then ties, then availability (MODEL.md §3).
+  const Need& need = needs_[n];
+  const std::uint32_t l = residents_.locality[need.resident];
+  const auto& terr = setting_.territory;
+  for (int pass = 0; pass < 2; ++pass) {
+    std::uint32_t best = kNone;
+    double best_score = 0;
+    for (std::uint32_t s : by_theme_[idx(need.theme)]) {
+      if (pass == 0 && own_sector_only && !covers(s, l)) continue;
+      double tie = 0;
+      for (const auto& tt : ties_[g])
+        if (workers_[tt.worker].service == s) tie = std::max(tie, decayed(tt, now_));
+      const double score = -p_.choice.proximity_per_minute * terr.travel_minutes(gps_[g].locality, setting_.services[s].locality) +
+                           p_.choice.trust_weight * tie -
+                           p_.choice.queue_weight * static_cast<double>(services_[s].queue.size());
+      if (best == kNone || score > best_score) {
+        best = s;
+        best_score = score;
+      }
+    }
+    if (best != kNone || !own_sector_only) return best;
+  }
+  return kNone;
+}
+
+std::uint32_t Replicate::pick_worker(std::uint32_t s, std::uint32_t g) const {
+  const Service& sv = services_[s];
+  std::uint32_t best = kNone;
+  double best_trust = -1;
+  for (const auto& tt : ties_[g])
+    if (workers_[tt.worker].service == s && decayed(tt, now_) > best_trust) {
+      best = tt.worker;
+      best_trust = decayed(tt, now_);
+    }
+  if (best != kNone) return best;
+  best = sv.first_worker;
+  for (std::uint32_t w = sv.first_worker; w < sv.first_worker + sv.workers; ++w)
+    if (workers_[w].active / workers_[w].fte < workers_[best].active / workers_[best].fte) best = w;
+  return best;
+}
+
+double Replicate::worker_busy(std::uint32_t w, std::uint32_t g) const {
+  const Service& sv = services_[workers_[w].service];
+  const double util = std::min(1.0, static_cast<double>(sv.active) / sv.capacity);
+  double busy = std::min(1.0, p_.worker.busy_base + p_.worker.busy_per_utilisation * util);
+  if (relation(g, w) == Relation::Collaboration) busy *= 1.0 - p_.ties.collaboration_reach_bonus;
+  return busy;
+}
+
+void Replicate::schedule_attempt(std::uint32_t n) {
+  // The GP calls at a moment of their own hours — inside the worker's hours
+  // only if they know them ("it is never the right moment").
+  Need& need = needs_[n];
+  const auto prof = static_cast<std::size_t>(gps_[need.gp].profile);
+  const std::uint32_t h = services_[need.service].hours;
+  const bool informed = draw(n, Purpose::Contact) < p_.gp.informed_timing[prof] && !overlap_[h].empty();
+  const sim::WeeklyHours& when = informed ? overlap_[h] : hours_[0];
+  if (when.empty()) return advise(n, need.service);
+  const auto k = static_cast<sim::Minute>(draw(n, Purpose::Contact) * static_cast<double>(when.minutes_per_week()));
+  push(sim::WeeklyHours::next_at_offset(now_ + 1, when.nth_open_minute(k)), kAttempt, n);
+}
+
+void Replicate::on_attempt(std::uint32_t n) {
+  Need& need = needs_[n];
+  ++need.attempts;
+  if (rec_.measuring(now_)) {
+    rec_.contact_attempts += 1;
+    rec_.add_weekly(Weekly::ContactAttempts, now_, 1);
+  }
+  gp_minutes(n, GpTask::Phone, p_.gp.phone_attempt_minutes);
+  const bool open = hours_[services_[need.service].hours].is_open(now_);
+  if (open && draw(n, Purpose::Contact) >= worker_busy(need.worker, need.gp)) return refer_by_contact(n);
+  if (rec_.measuring(now_)) rec_.contact_failures += 1;
+  if (draw(n, Purpose::Contact) < p_.worker.callback_prob) {
+    const sim::WeeklyHours& wh = hours_[services_[need.service].hours];
+    if (!wh.empty()) {
+      const auto k = static_cast<sim::Minute>(draw(n, Purpose::Contact) * static_cast<double>(wh.minutes_per_week()));
+      return push(sim::WeeklyHours::next_at_offset(now_ + 1, wh.nth_open_minute(k)), kCallback, n);
+    }
+  }
+  const auto prof = static_cast<std::size_t>(gps_[need.gp].profile);
+  if (need.attempts < p_.gp.max_attempts[prof]) return schedule_attempt(n);
+  advise(n, need.service);  // give up phoning: hand the patient the address
+}
+
+void Replicate::on_callback(std::uint32_t n) {
+  // The worker returns the call: the GP must be open and not in consultation.
+  Need& need = needs_[n];
+  if (rec_.measuring(now_)) rec_.contact_attempts += 1;
+  if (hours_[0].is_open(now_) && draw(n, Purpose::Contact) >= p_.gp.busy_in_consultation) {
+    gp_minutes(n, GpTask::Phone, p_.gp.phone_attempt_minutes);
+    return refer_by_contact(n);
+  }
+  if (rec_.measuring(now_)) rec_.contact_failures += 1;
+  const auto prof = static_cast<std::size_t>(gps_[need.gp].profile);
+  if (need.attempts < p_.gp.max_attempts[prof]) return schedule_attempt(n);
+  advise(n, need.service);
+}
+
+void Replicate::refer_by_contact(std::uint32_t n) {
+  Need& need = needs_[n];
+  touch_tie(need.gp, need.worker, 0.0);
+  // What travels with the referral (MODEL.md §4.6).
+  bool shared = true;
+  if (need.medical) {
+    switch (p_.secrecy.regime) {
+      case SecrecyRegime::SharedPlan: shared = true; break;
+      case SecrecyRegime::Strict: shared = false; break;
+      case SecrecyRegime::Consent:
+        shared = !gps_[need.gp].strict_stance && draw(n, Purpose::Consent) < p_.consent.share_info_prob;
+        break;
+    }
+    if (!shared) {
+      if (rec_.measuring(now_)) rec_.secrecy_blocked += 1;
+      tally(need, Tally::SecrecyBlocked, 1);
+    }
+  }
+  need.info_shared = shared;
+  const std::uint32_t l = residents_.locality[need.resident];
+  if (covers(need.service, l)) return intake(n, need.service);
+  // The worker knows the sectors: a correct redirect, but a hop all the same.
+  ++need.hops;
+  if (rec_.measuring(now_)) {
+    rec_.wrong_door_hops += 1;
+    rec_.sector_redirects += 1;
+    rec_.add_weekly(Weekly::WrongDoorHops, now_, 1);
+  }
+  tally(need, Tally::WrongDoorHops, 1);
+  navigate(n, right_service(need.theme, l));
+}
+
+void Replicate::advise(std::uint32_t n, std::uint32_t service) {
+  needs_[n].gp = kNone;  // the patient goes alone: no tie, no report back
+  navigate(n, service);
+}
+
+}  // namespace models

@@ -1,0 +1,88 @@
+// What a replicate records, apart from how it is written (results_io.cpp).
+// Counters only move inside the measurement window (after warm-up); needs
+// are counted by cohort: those whose onset falls after warm-up.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/themes.hpp"
+#include "sim/clock.hpp"
+
+namespace models {
+
+// The GP's social tasks (MODEL.md §4, last paragraph).
+enum class GpTask : std::uint8_t { Advice, Search, Phone, Form, Medicalised, Coordination, Count };
+inline constexpr std::size_t kGpTasks = static_cast<std::size_t>(GpTask::Count);
+inline constexpr std::array<const char*, kGpTasks> kGpTaskNames = {
+    "advice", "search", "phone", "forms", "medicalised_consultations", "coordination"};
+
+// Counters broken down by need type, precarity and rurality.
+enum class Tally : std::uint8_t {
+  Onset, Resolved, Abandoned, Open, UnmetDays, WrongDoorHops, ConsentRefusals, SecrecyBlocked,
+  GpMinutes, Count
+};
+inline constexpr std::size_t kTallies = static_cast<std::size_t>(Tally::Count);
+inline constexpr std::array<const char*, kTallies> kTallyNames = {
+    "needs_onset", "needs_resolved", "needs_abandoned", "needs_open", "unmet_need_days",
+    "wrong_door_hops", "consent_refusals", "secrecy_blocked", "gp_social_minutes"};
+inline constexpr std::array<const char*, kTallies> kTallyUnits = {
+    "needs", "needs", "needs", "needs", "days", "hops", "refusals", "referrals", "min"};
+
+// Weekly series.
+enum class Weekly : std::uint8_t {
+  GpSocialMinutes, NeedsOnset, NeedsResolved, NeedsOpen, ContactAttempts, ConsentRefusals,
+  WrongDoorHops, QueueLength, CollaborationTies, Count
+};
+inline constexpr std::size_t kWeeklies = static_cast<std::size_t>(Weekly::Count);
+inline constexpr std::array<const char*, kWeeklies> kWeeklyNames = {
+    "gp_social_minutes", "needs_onset", "needs_resolved", "needs_open", "contact_attempts",
+    "consent_refusals", "wrong_door_hops", "queue_length", "collaboration_ties"};
+inline constexpr std::array<const char*, kWeeklies> kWeeklyUnits = {
+    "min/week", "needs/week", "needs/week", "needs", "attempts/week", "refusals/week",
+    "hops/week", "needs", "ties"};
+
+struct Recorder {
+  sim::Minute warmup_end = 0;
+  sim::Minute horizon = 0;
+  int weeks = 0;  // measured weeks
+
+  // scalar counters
+  double gp_minutes[kGpTasks] = {};
+  double worker_minutes = 0;
+  double coordinator_minutes = 0;
+  double wrong_door_hops = 0, contact_attempts = 0, contact_failures = 0, consent_refusals = 0;
+  double secrecy_blocked = 0, self_referrals = 0, gp_disclosures = 0, reassessments = 0;
+  double sector_redirects = 0, reports_back = 0, medicalised_consultations = 0;
+  double cost_eur = 0;
+  // cohort needs
+  double onset = 0, resolved = 0, abandoned = 0, open = 0, chronic = 0, never_disclosed = 0;
+  double unmet_days = 0, eligible_90d = 0, unresolved_90d = 0;
+  std::vector<float> days_to_resolution;
+
+  // breakdowns: [tally][category]
+  std::array<std::array<double, kThemes>, kTallies> by_type{};
+  std::array<std::array<double, 2>, kTallies> by_precarity{};
+  std::array<std::array<double, 3>, kTallies> by_rurality{};
+  // weekly: [series][week]
+  std::array<std::vector<double>, kWeeklies> weekly;
+
+  void init(sim::Minute warmup, sim::Minute horizon_end);
+  bool measuring(sim::Minute t) const { return t >= warmup_end && t < horizon; }
+  int week_of(sim::Minute t) const { return static_cast<int>((t - warmup_end) / sim::kMinutesPerWeek); }
+  void add_weekly(Weekly w, sim::Minute t, double v) {
+    if (!measuring(t)) return;
+    const int k = week_of(t);
+    if (k >= 0 && k < weeks) weekly[static_cast<std::size_t>(w)][static_cast<std::size_t>(k)] += v;
+  }
+  void tally(Tally what, Theme theme, bool precarious, int rurality, double v) {
+    const auto i = static_cast<std::size_t>(what);
+    by_type[i][idx(theme)] += v;
+    by_precarity[i][precarious ? 1 : 0] += v;
+    by_rurality[i][static_cast<std::size_t>(rurality)] += v;
+  }
+  double gp_minutes_total() const;
+};
+
+}  // namespace models

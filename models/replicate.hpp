@@ -1,0 +1,157 @@
+// One replicate of one scenario: builds the agents from the setting and the
+// replicate's seed, runs the event loop to the horizon, returns its metrics.
+// The pathway of a need (MODEL.md §4) is implemented in pathway_*.cpp.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "models/agents.hpp"
+#include "models/parameters.hpp"
+#include "models/recorder.hpp"
+#include "models/setting.hpp"
+#include "sim/event_queue.hpp"
+#include "sim/random.hpp"
+#include "sim/slot_pool.hpp"
+
+namespace models {
+
+struct RunSpec {
+  int replicate = 0;
+  std::uint64_t seed = 0;        // the replicate's seed (same for every scenario)
+  double horizon_weeks = 104;
+  double warmup_weeks = 26;
+};
+
+enum EventKind : std::uint32_t {
+  kOnset = 0,   // next need onset (global Poisson process)
+  kStep,        // an undisclosed / waiting need: visit, self-referral, escalation, remission
+  kAttempt,     // the GP phones a worker
+  kCallback,    // the worker returns a missed call
+  kDoor,        // the patient arrives at a door
+  kCaseEnd,     // a case closes: resolution or failure
+  kReturn,      // a failed need comes back
+  kWeek,        // weekly bookkeeping
+};
+
+struct ReplicateResult {
+  std::vector<std::pair<std::string, double>> summary;  // in CONTRACTS.md order, then extras
+  Recorder rec;
+  std::uint64_t events = 0;
+  std::uint64_t residents = 0;
+  std::uint32_t gps = 0;
+  double wall_seconds = 0;
+  double summary_value(const std::string& name) const;
+};
+
+class Replicate {
+ public:
+  Replicate(const Setting& setting, const ModelParams& params, const RunSpec& spec);
+  ReplicateResult run();
+
+  // Read access for tests and interventions.
+  const Residents& residents() const { return residents_; }
+  const std::vector<Gp>& gps() const { return gps_; }
+  const std::vector<Service>& services() const { return services_; }
+  const std::vector<Worker>& workers() const { return workers_; }
+  const Recorder& recorder() const { return rec_; }
+  sim::Minute now() const { return now_; }
+  std::size_t open_needs() const { return needs_.alive(); }
+  // Relation of a tie at the current time (Occulted if none).
+  Relation relation(std::uint32_t gp, std::uint32_t worker) const;
+  double trust(std::uint32_t gp, std::uint32_t worker) const;
+  std::size_t tie_count(Relation at_least) const;
+
+ private:
+  struct Tie {
+    std::uint32_t worker;
+    float trust;
+    sim::Minute last;
+  };
+
+  // building (replicate_build.cpp)
+  void build_residents(sim::Stream& rng);
+  void build_gps(sim::Stream& rng);
+  void register_patients(sim::Stream& rng);
+  void build_services();
+  void build_ties(sim::Stream& rng);
+  void build_onset_table();
+
+  // event loop and global processes (replicate.cpp)
+  void dispatch(const sim::Event& e);
+  void on_onset();
+  void on_week();
+  ReplicateResult finish(double wall_seconds);
+
+  // the pathway (pathway_*.cpp)
+  void schedule_step(std::uint32_t n);
+  void on_step(std::uint32_t n);
+  void gp_respond(std::uint32_t n);
+  void schedule_attempt(std::uint32_t n);
+  void on_attempt(std::uint32_t n);
+  void on_callback(std::uint32_t n);
+  void refer_by_contact(std::uint32_t n);
+  void advise(std::uint32_t n, std::uint32_t service);
+  void navigate(std::uint32_t n, std::uint32_t service);
+  void on_door(std::uint32_t n);
+  void intake(std::uint32_t n, std::uint32_t service);
+  void start_case(std::uint32_t n);
+  void on_case_end(std::uint32_t n);
+  void on_return(std::uint32_t n);
+  void close(std::uint32_t n, NeedState final_state);
+
+  // helpers
+  double draw(std::uint32_t n, Purpose p);
+  double draw_exp_days(std::uint32_t n, Purpose p, double mean_days);
+  void push(sim::Minute t, EventKind k, std::uint32_t n);
+  void gp_minutes(std::uint32_t n, GpTask task, double minutes);
+  void tally(const Need& need, Tally what, double v);
+  bool handles(std::uint32_t service, Theme t) const;
+  bool covers(std::uint32_t service, std::uint32_t locality) const;
+  std::uint32_t right_service(Theme t, std::uint32_t locality) const;
+  std::uint32_t choose_partner(std::uint32_t gp, std::uint32_t n, bool own_sector_only);
+  std::uint32_t pick_worker(std::uint32_t service, std::uint32_t gp) const;
+  bool gp_knows(std::uint32_t gp, Theme t) const;
+  double worker_busy(std::uint32_t worker, std::uint32_t gp) const;
+  Tie* find_tie(std::uint32_t gp, std::uint32_t worker);
+  const Tie* find_tie(std::uint32_t gp, std::uint32_t worker) const;
+  double decayed(const Tie& tie, sim::Minute t) const;
+  void touch_tie(std::uint32_t gp, std::uint32_t worker, double delta);
+  Relation relation_of(double trust) const;
+  int rurality_of(std::uint32_t resident) const;
+
+  const Setting& setting_;
+  const ModelParams p_;
+  RunSpec spec_;
+  sim::Minute horizon_ = 0;
+  sim::Minute now_ = 0;
+  std::array<std::uint64_t, kPurposes> purpose_keys_{};
+
+  Residents residents_;
+  std::vector<Gp> gps_;
+  std::vector<Service> services_;
+  std::vector<Worker> workers_;
+  std::vector<std::vector<Tie>> ties_;  // per GP, few entries
+  std::vector<sim::WeeklyHours> hours_;  // 0: GP, 1: worker, 2: network, 3+: service-specific
+  std::vector<sim::WeeklyHours> overlap_;  // GP hours ∩ hours_[i]
+  std::vector<std::array<std::uint32_t, kThemes>> right_service_;  // [locality][theme]
+  std::array<std::vector<std::uint32_t>, kThemes> by_theme_;       // services handling each theme
+  double mean_trust_ = 0.7;
+
+  // onset process: weights per (cell, theme)
+  std::vector<double> onset_weights_;
+  double onset_rate_per_minute_ = 0;
+  sim::Stream onset_rng_;
+
+  sim::EventQueue queue_;
+  sim::SlotPool<Need> needs_;
+  std::uint32_t next_serial_ = 0;
+  std::uint32_t next_epoch_ = 1;
+  std::uint64_t events_ = 0;
+  std::uint64_t chronic_alive_ = 0;  // closed as chronic: still open needs
+  Recorder rec_;
+};
+
+}  // namespace models

@@ -1,0 +1,277 @@
+// The HDF5 results file: what a replicate recorded, laid out as in
+// CONTRACTS.md, with units on every dataset; and the summary table read back.
+#include <chrono>
+#include <cmath>
+#include <ctime>
+#include <map>
+#include <sstream>
+
+#include "models/run.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/stats.hpp"
+
+namespace models {
+namespace {
+
+const std::map<std::string, std::string>& unit_table() {
+  static const std::map<std::string, std::string> u = {
+      {"replicate", "index"}, {"seed", "seed"}, {"gp_social_minutes_per_gp_week", "min/GP/week"},
+      {"needs_onset", "needs"}, {"needs_resolved", "needs"}, {"needs_open", "needs"},
+      {"needs_abandoned", "needs"}, {"unmet_need_days", "days"}, {"unmet_share_90d", "share"},
+      {"median_days_to_resolution", "days"}, {"p90_days_to_resolution", "days"},
+      {"wrong_door_hops", "hops"}, {"contact_attempts", "attempts"}, {"contact_failures", "attempts"},
+      {"consent_refusals", "refusals"}, {"secrecy_blocked", "referrals"}, {"collaboration_ties", "ties"},
+      {"cost_eur", "EUR"}, {"events", "events"}, {"wall_seconds", "s"}, {"residents", "residents"},
+      {"gps", "GPs"}, {"needs_chronic", "needs"}, {"needs_never_disclosed", "needs"},
+      {"self_referrals", "needs"}, {"gp_disclosures", "needs"}, {"medicalised_consultations", "consultations"},
+      {"reassessments", "cases"}, {"sector_redirects", "hops"}, {"reports_back", "reports"},
+      {"instrumental_ties", "ties"}, {"cooperation_ties", "ties"}, {"share_gps_with_collaboration_tie", "share"},
+      {"mean_tie_degree", "ties/GP"}, {"worker_minutes", "min"}, {"worker_utilisation", "share"},
+      {"coordinator_minutes", "min"}};
+  return u;
+}
+
+bool is_integer_field(const std::string& f) {
+  return f == "replicate" || f == "seed" || f == "events" || f == "residents" || f == "gps";
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+template <std::size_t K>
+void write_breakdown(sim::h5::Writer& w, const std::string& group, const ScenarioResults& sc,
+                     const std::array<const char*, K>& categories,
+                     std::array<std::array<double, K>, kTallies> Recorder::*member) {
+  const std::size_t R = sc.replicates.size();
+  for (std::size_t m = 0; m < kTallies; ++m) {
+    std::vector<double> data(R * K);
+    for (std::size_t r = 0; r < R; ++r)
+      for (std::size_t k = 0; k < K; ++k) data[r * K + k] = (sc.replicates[r].rec.*member)[m][k];
+    const std::string path = group + "/" + kTallyNames[m];
+    w.write_matrix(path, R, K, data, kTallyUnits[m]);
+    w.set_attribute(path, "categories", std::vector<std::string>(categories.begin(), categories.end()));
+  }
+}
+
+}  // namespace
+
+std::string summary_unit(const std::string& field) {
+  const auto& u = unit_table();
+  if (auto it = u.find(field); it != u.end()) return it->second;
+  if (field.rfind("gp_minutes_", 0) == 0) return "min";
+  return "";
+}
+
+void write_results(const std::filesystem::path& out, bool overwrite, const Experiment& ex,
+                   const Setting& setting, const ExperimentResults& res) {
+  sim::h5::Writer w(out, overwrite);
+  w.set_attribute("/", "schema_version", std::int64_t{1});
+  w.set_attribute("/", "software_version", std::string(PASSERELLE_VERSION));
+  w.set_attribute("/", "experiment", ex.text);
+  w.set_attribute("/", "experiment_file", ex.file);
+  w.set_attribute("/", "experiment_name", ex.name);
+  w.set_attribute("/", "description", ex.description);
+  w.set_attribute("/", "base_seed", static_cast<std::int64_t>(ex.seed));
+  w.set_attribute("/", "created_utc", utc_now());
+  w.set_attribute("/", "territory", ex.territory);
+  w.set_attribute("/", "baseline", ex.baseline);
+  w.set_attribute("/", "replicates", static_cast<std::int64_t>(ex.replicates));
+  w.set_attribute("/", "horizon_weeks", ex.horizon_weeks);
+  w.set_attribute("/", "warmup_weeks", ex.warmup_weeks);
+  std::vector<std::string> names;
+  for (const auto& s : res.scenarios) names.push_back(s.name);
+  w.set_attribute("/", "scenarios", names);
+
+  // The territory, for maps and breakdowns.
+  {
+    const auto& terr = setting.territory;
+    sim::h5::Table t;
+    t.add("population", true, "residents");
+    t.add("rurality", true, "0 urban, 1 semi-rural, 2 rural");
+    t.add("sector", true, "id");
+    t.add("precarity", false, "share");
+    t.add("x_km", false, "km");
+    t.add("y_km", false, "km");
+    for (const auto& l : terr.localities()) {
+      t.columns[0].values.push_back(l.population);
+      t.columns[1].values.push_back(static_cast<double>(l.rurality));
+      t.columns[2].values.push_back(l.sector);
+      t.columns[3].values.push_back(l.precarity);
+      t.columns[4].values.push_back(l.x_km);
+      t.columns[5].values.push_back(l.y_km);
+    }
+    w.write_table("/territory/localities", t);
+    std::vector<std::string> lnames;
+    for (const auto& l : terr.localities()) lnames.push_back(l.name);
+    w.write_strings("/territory/names", lnames);
+    std::vector<std::string> snames;
+    for (const auto& s : setting.services) snames.push_back(s.name + " [" + kEmployerNames[static_cast<std::size_t>(s.employer)] + "]");
+    w.write_strings("/territory/services", snames);
+    w.set_attribute("/territory", "gps", static_cast<std::int64_t>(setting.gp_count()));
+  }
+
+  for (std::size_t si = 0; si < res.scenarios.size(); ++si) {
+    const auto& sc = res.scenarios[si];
+    const auto& spec = ex.scenarios[si];
+    const std::string base = "/scenarios/" + sc.name;
+    w.create_group(base);
+    w.set_attribute(base, "description", spec.description);
+    const std::size_t R = sc.replicates.size();
+    // summary: one row per replicate
+    sim::h5::Table table;
+    const auto& first = sc.replicates.front().summary;
+    for (const auto& [field, v] : first) table.add(field, is_integer_field(field), summary_unit(field));
+    for (const auto& rep : sc.replicates)
+      for (std::size_t c = 0; c < rep.summary.size(); ++c) table.columns[c].values.push_back(rep.summary[c].second);
+    w.write_table(base + "/summary", table);
+    // weekly series
+    const std::size_t W = static_cast<std::size_t>(sc.replicates.front().rec.weeks);
+    for (std::size_t m = 0; m < kWeeklies; ++m) {
+      std::vector<double> data(R * W);
+      for (std::size_t r = 0; r < R; ++r)
+        for (std::size_t k = 0; k < W; ++k) data[r * W + k] = sc.replicates[r].rec.weekly[m][k];
+      w.write_matrix(base + "/weekly/" + kWeeklyNames[m], R, W, data, kWeeklyUnits[m]);
+    }
+    write_breakdown(w, base + "/by_need_type", sc, kThemeNames, &Recorder::by_type);
+    write_breakdown(w, base + "/by_precarity", sc, std::array<const char*, 2>{"not_precarious", "precarious"},
+                    &Recorder::by_precarity);
+    write_breakdown(w, base + "/by_rurality", sc, std::array<const char*, 3>{"urban", "semi-rural", "rural"},
+                    &Recorder::by_rurality);
+    // effective parameters
+    std::vector<std::string> pn, pv, pu, ps;
+    const auto infos = param_table().infos();
+    const auto values = param_table().values(spec.params);
+    for (std::size_t i = 0; i < infos.size(); ++i) {
+      pn.push_back(infos[i].name);
+      pv.push_back(values[i].second);
+      pu.push_back(infos[i].unit);
+      ps.push_back(infos[i].source);
+    }
+    w.write_strings(base + "/parameters/name", pn);
+    w.write_strings(base + "/parameters/value", pv);
+    w.write_strings(base + "/parameters/unit", pu);
+    w.write_strings(base + "/parameters/source", ps);
+  }
+  w.commit();
+}
+
+namespace {
+
+const std::vector<std::string>& key_metrics() {
+  static const std::vector<std::string> m = {
+      "gp_social_minutes_per_gp_week", "needs_onset", "needs_resolved", "needs_open", "needs_abandoned",
+      "unmet_need_days", "unmet_share_90d", "median_days_to_resolution", "p90_days_to_resolution",
+      "wrong_door_hops", "contact_attempts", "contact_failures", "consent_refusals", "secrecy_blocked",
+      "collaboration_ties", "cost_eur"};
+  return m;
+}
+
+std::string fmt(double v, double hw) {
+  char buf[64];
+  const double a = std::fabs(v);
+  const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
+  if (std::isnan(v)) return "n/a";
+  if (std::isnan(hw)) std::snprintf(buf, sizeof buf, "%.*f", prec, v);
+  else std::snprintf(buf, sizeof buf, "%.*f ± %.*f", prec, v, prec, hw);
+  return buf;
+}
+
+std::string json_num(double v) {
+  if (!std::isfinite(v)) return "null";
+  std::ostringstream s;
+  s.precision(12);
+  s << v;
+  return s.str();
+}
+
+std::string json_str(const std::string& s) {
+  std::string o = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\', o += c;
+    else if (static_cast<unsigned char>(c) < 0x20) {
+      char b[8];
+      std::snprintf(b, sizeof b, "\\u%04x", c);
+      o += b;
+    } else o += c;
+  }
+  return o + "\"";
+}
+
+}  // namespace
+
+std::string summary_text(const std::filesystem::path& path) {
+  sim::h5::Reader r(path);
+  const auto scen = r.attribute_strings("/", "scenarios");
+  std::vector<sim::h5::Table> tables;
+  for (const auto& s : scen) tables.push_back(r.read_table("/scenarios/" + s + "/summary"));
+  std::ostringstream out;
+  out << "Experiment '" << r.attribute_string("/", "experiment_name") << "' on "
+      << r.attribute_string("/", "territory") << ": " << r.attribute_int("/", "replicates")
+      << " replicates, mean ± 95 % CI over replicates (after warm-up)\n\n";
+  std::vector<std::vector<std::string>> rows;
+  std::vector<std::string> head = {"metric"};
+  for (const auto& s : scen) head.push_back(s);
+  rows.push_back(head);
+  for (const auto& m : key_metrics()) {
+    std::vector<std::string> row = {m};
+    for (const auto& t : tables) {
+      const auto* c = t.find(m);
+      row.push_back(c ? [&] { auto ci = sim::mean_ci(c->values); return fmt(ci.mean, ci.half_width); }() : "-");
+    }
+    rows.push_back(row);
+  }
+  // Column widths in characters (UTF-8 '±' counts once).
+  auto width = [](const std::string& s) {
+    std::size_t n = 0;
+    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+    return n;
+  };
+  std::vector<std::size_t> wdt(head.size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size(); ++i) wdt[i] = std::max(wdt[i], width(row[i]));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    for (std::size_t i = 0; i < rows[k].size(); ++i) {
+      const std::string pad(wdt[i] - width(rows[k][i]), ' ');
+      out << (i == 0 ? rows[k][i] + pad : "  " + pad + rows[k][i]);
+    }
+    out << "\n";
+    if (k == 0) {
+      std::size_t total = 0;
+      for (auto x : wdt) total += x + 2;
+      out << std::string(total - 2, '-') << "\n";
+    }
+  }
+  return out.str();
+}
+
+std::string summary_json(const std::filesystem::path& path) {
+  sim::h5::Reader r(path);
+  const auto scen = r.attribute_strings("/", "scenarios");
+  std::ostringstream out;
+  out << "{\"experiment\": " << json_str(r.attribute_string("/", "experiment_name"))
+      << ", \"territory\": " << json_str(r.attribute_string("/", "territory"))
+      << ", \"base_seed\": " << r.attribute_int("/", "base_seed")
+      << ", \"replicates\": " << r.attribute_int("/", "replicates") << ", \"scenarios\": {";
+  for (std::size_t i = 0; i < scen.size(); ++i) {
+    const auto t = r.read_table("/scenarios/" + scen[i] + "/summary");
+    out << (i ? ", " : "") << json_str(scen[i]) << ": {";
+    for (std::size_t c = 0; c < t.columns.size(); ++c) {
+      const auto ci = sim::mean_ci(t.columns[c].values);
+      out << (c ? ", " : "") << json_str(t.columns[c].name) << ": {\"mean\": " << json_num(ci.mean)
+          << ", \"ci95_low\": " << json_num(ci.mean - ci.half_width)
+          << ", \"ci95_high\": " << json_num(ci.mean + ci.half_width) << ", \"n\": " << ci.n
+          << ", \"units\": " << json_str(t.columns[c].units) << "}";
+    }
+    out << "}";
+  }
+  out << "}}\n";
+  return out.str();
+}
+
+}  // namespace models
