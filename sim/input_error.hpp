@@ -23,9 +23,17 @@ class InputError : public std::runtime_error {
  private:
   static std::string format(const std::string& f, int l, int c, const std::string& m) {
     std::string out = f.empty() ? std::string("<input>") : f;
-    if (l > 0) out += ":" + std::to_string(l);
-    if (l > 0 && c > 0) out += ":" + std::to_string(c);
-    return out + ": " + m;
+    if (l > 0) {
+      out += ':';
+      out += std::to_string(l);
+    }
+    if (l > 0 && c > 0) {
+      out += ':';
+      out += std::to_string(c);
+    }
+    out += ": ";
+    out += m;
+    return out;
   }
   std::string file_;
   int line_;

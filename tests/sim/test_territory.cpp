@@ -7,6 +7,8 @@
 #include <set>
 #include <string>
 
+#include <unistd.h>
+
 #include "sim/input_error.hpp"
 #include "sim/territory.hpp"
 #include "sim/territory_io.hpp"
@@ -47,10 +49,21 @@ InputError input_error(F&& f) {
 
 bool contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
 
+// One folder per process, removed at exit, so that concurrent runs of the
+// suite never read each other's files.
+struct TempDir {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("passerelle-territory-" + std::to_string(::getpid()));
+  TempDir() { std::filesystem::create_directories(path); }
+  ~TempDir() {
+    std::error_code ec;
+    std::filesystem::remove_all(path, ec);
+  }
+};
+
 std::filesystem::path write_temp(const std::string& stem, const std::string& ext, const std::string& text) {
-  const auto dir = std::filesystem::temp_directory_path() / "passerelle-test-territory";
-  std::filesystem::create_directories(dir);
-  const auto path = dir / (stem + ext);
+  static const TempDir dir;
+  const auto path = dir.path / (stem + ext);
   std::ofstream(path) << text;
   return path;
 }
