@@ -1,0 +1,24 @@
+// Each `passerelle` subcommand lives in its own cmd_*.cpp and registers
+// itself here: it adds its options to the app and returns the action to
+// run when chosen. Actions return the exit code; they may throw
+// sim::InputError (exit 2) or anything else (exit 1).
+#pragma once
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <vector>
+
+namespace cli {
+
+struct Command {
+  CLI::App* app;
+  std::function<int()> action;
+};
+
+Command add_run(CLI::App& app);
+Command add_validate(CLI::App& app);
+Command add_info(CLI::App& app);
+Command add_params(CLI::App& app);
+Command add_list(CLI::App& app);
+
+}  // namespace cli
