@@ -13,6 +13,7 @@
 namespace models {
 
 inline constexpr std::uint32_t kNone = UINT32_MAX;
+inline constexpr std::uint8_t kNoHandler = 255;
 
 // Residents grouped by cell = age band x precarity, so that an onset picks
 // "a random resident of cell c" as one index draw, with no extra lists.
@@ -85,7 +86,9 @@ enum class NeedState : std::uint8_t {
 
 // Per-need random purposes: each has its own counter, so a scenario that
 // draws more for one purpose leaves the others' draws unchanged.
-enum class Purpose : std::uint8_t { Profile, Step, Disclose, Consent, Contact, Navigate, Intake, Resolve, Report, Choice, Count };
+enum class Purpose : std::uint8_t {
+  Profile, Step, Disclose, Consent, Contact, Navigate, Intake, Resolve, Report, Choice, Intervention, Count
+};
 inline constexpr std::size_t kPurposes = static_cast<std::size_t>(Purpose::Count);
 
 struct Need {
@@ -109,6 +112,8 @@ struct Need {
   bool reassessed = false;
   bool cohort = false;         // onset after warm-up: counted in the metrics
   bool form_done = false;      // the GP already filled the certificate
+  bool shared_plan = false;    // referred inside a shared care plan
+  std::uint8_t handler = kNoHandler;  // intervention that took the need over
   std::array<std::uint16_t, kPurposes> draws{};
 };
 

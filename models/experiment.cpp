@@ -97,7 +97,7 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   Experiment ex;
   ex.file = file;
   ex.text = text;
-  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario"});
+  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario", "sweep"});
   const toml::table* head = doc.get_as<toml::table>("experiment");
   if (!head) throw InputError(file, 1, 1, "missing [experiment] table (name, territory, replicates, …)");
   check_keys(*head, file, "experiment",
@@ -141,7 +141,7 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   for (const auto& el : *arr) {
     const auto* st = el.as_table();
     if (!st) throw toml_error(file, el, "scenario: expected a table");
-    check_keys(*st, file, "scenario", {"name", "description", "parameters"});
+    check_keys(*st, file, "scenario", {"name", "description", "parameters", "intervention"});
     if (!st->get("name")) throw toml_error(file, *st, "scenario: missing key 'name'");
     ScenarioSpec sc;
     sc.name = string_of(*st, "name", "", file, "scenario");
@@ -153,6 +153,21 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
       if (!pn->is_table()) throw toml_error(file, *pn, "scenario.parameters: expected a table");
       table.apply(sc.params, *pn->as_table(), file);
     }
+    if (const toml::node* in = st->get("intervention")) {
+      const auto* ia = in->as_array();
+      if (!ia) throw toml_error(file, *in, "scenario.intervention: expected [[scenario.intervention]] tables");
+      for (const auto& iel : *ia) {
+        const auto* it = iel.as_table();
+        if (!it) throw toml_error(file, iel, "scenario.intervention: expected a table with a 'type'");
+        const toml::node* tn = it->get("type");
+        if (!tn || !tn->is_string())
+          throw toml_error(file, tn ? *tn : iel, "scenario.intervention: missing key 'type' (a string)");
+        const std::string type = *tn->value<std::string>();
+        const InterventionType* t = interventions().find(type);
+        if (!t) throw toml_error(file, *tn, sim::unknown_key_message("intervention type", type, interventions().names()));
+        sc.interventions.push_back(t->parse(*it, file));
+      }
+    }
     if (auto err = check_consistency(sc.params); !err.empty())
       throw toml_error(file, *st, "scenario '" + sc.name + "': " + err);
     ex.scenarios.push_back(std::move(sc));
@@ -160,6 +175,10 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   ex.baseline = string_of(*head, "baseline", ex.scenarios.front().name, file, w);
   if (!seen.count(ex.baseline))
     throw toml_error(file, *head->get("baseline"), "experiment.baseline: no scenario named '" + ex.baseline + "'");
+  if (const toml::node* sw = doc.get("sweep")) {
+    const auto base = std::find_if(ex.scenarios.begin(), ex.scenarios.end(), [&](const auto& s) { return s.name == ex.baseline; });
+    ex.sweep = expand_sweep(*sw, file, *base, ex.seed, ex.scenarios);
+  }
   return ex;
 }
 

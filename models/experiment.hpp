@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "models/intervention.hpp"
 #include "models/parameters.hpp"
 #include "models/setting.hpp"
+#include "models/sweep.hpp"
 #include "sim/territory_io.hpp"
 
 namespace models {
@@ -16,6 +18,7 @@ struct ScenarioSpec {
   std::string name;
   std::string description;
   ModelParams params;  // defaults + experiment overrides + scenario overrides
+  std::vector<std::shared_ptr<const Intervention>> interventions;  // applied in order
 };
 
 struct Experiment {
@@ -32,6 +35,7 @@ struct Experiment {
   std::string baseline;      // name of the baseline scenario
   sim::SyntheticOptions synthetic;
   std::vector<ScenarioSpec> scenarios;
+  SweepDesign sweep;         // [sweep]: its points are the scenarios named sweep-NNNN
 };
 
 Experiment load_experiment(const std::string& path);

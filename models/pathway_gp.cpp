@@ -11,27 +11,27 @@ namespace {
 constexpr double kMinutesPerYear = 365.25 * sim::kMinutesPerDay;
 }
 
-// Rates (per year) of what can happen next to a need nobody is working on.
-struct StepRates {
-  double visit = 0, extra = 0, self = 0, escalate = 0, remit = 0;
-  double total() const { return visit + self + escalate + remit; }
-};
-
-static StepRates step_rates(const ModelParams& p, const Residents& R, const Need& need) {
+Replicate::StepRates Replicate::step_rates(const Need& need) const {
   StepRates s;
-  const double knowledge = unit(R.knowledge[need.resident]);
-  if (R.gp[need.resident] != kNone) {
-    s.extra = p.residents.extra_visits_per_year_per_urgency * need.urgency;
-    s.visit = p.residents.gp_visits_per_year + s.extra;
+  const double knowledge = unit(residents_.knowledge[need.resident]);
+  if (residents_.gp[need.resident] != kNone) {
+    s.extra = p_.residents.extra_visits_per_year_per_urgency * need.urgency;
+    s.visit = p_.residents.gp_visits_per_year + s.extra;
   }
-  if (!need.non_demand) s.self = p.disclosure.self_referral_per_year * knowledge;
-  if (need.state == NeedState::Undisclosed && need.urgency < 3) s.escalate = p.needs.escalation_rate_per_year;
-  s.remit = p.needs.spontaneous_resolution_per_year;
+  if (!need.non_demand) {
+    s.self = p_.disclosure.self_referral_per_year * knowledge;
+    for (const auto& iv : iv_) s.self *= iv->self_referral_factor(*this, need);
+  }
+  if (need.state == NeedState::Undisclosed) {
+    if (need.urgency < 3) s.escalate = p_.needs.escalation_rate_per_year;
+    for (const auto& iv : iv_) s.alert += iv->alert_rate(*this, need);
+  }
+  s.remit = p_.needs.spontaneous_resolution_per_year;
   return s;
 }
 
 void Replicate::schedule_step(std::uint32_t n) {
-  const StepRates r = step_rates(p_, residents_, needs_[n]);
+  const StepRates r = step_rates(needs_[n]);
   const double total = r.total();
   if (total <= 0) return;  // nothing can happen: the need stays open (non-take-up)
   const double years = -std::log1p(-draw(n, Purpose::Step)) / total;
@@ -40,9 +40,20 @@ void Replicate::schedule_step(std::uint32_t n) {
 
 void Replicate::on_step(std::uint32_t n) {
   Need& need = needs_[n];
-  const StepRates r = step_rates(p_, residents_, need);
+  const StepRates r = step_rates(need);
   double u = draw(n, Purpose::Step) * r.total();
   if ((u -= r.remit) < 0) return close(n, NeedState::Resolved);
+  if (r.alert > 0 && (u -= r.alert) < 0) {
+    // Found by an intervention (alert, outreach): which one, by its rate.
+    double v = draw(n, Purpose::Intervention) * r.alert;
+    for (auto& iv : iv_) {
+      const double a = iv->alert_rate(*this, need);
+      if (a <= 0 || (v -= a) >= 0) continue;
+      if (iv->on_alert(*this, n)) return;
+      break;
+    }
+    return schedule_step(n);
+  }
   if ((u -= r.escalate) < 0) {
     ++need.urgency;
     return schedule_step(n);
@@ -115,8 +126,13 @@ void Replicate::gp_respond(std::uint32_t n) {
     need.retry_at = now_ + sim::days(p_.consent.retry_days);
     return schedule_step(n);
   }
-  // Where to send: the GP's knowledge, a search, or a guess.
+  // Someone in between may take the need over (coordinator, single referent).
+  for (auto& iv : iv_)
+    if (iv->take_over(*this, n, g)) return;
+  // Where to send: the GP's knowledge, a directory, a search, or a guess.
   bool knows = gp_knows(g, need.theme);
+  for (auto& iv : iv_)
+    if (!knows && iv->directory_lookup(*this, n, g)) knows = true;
   if (!knows && gps_[g].profile != GpProfile::Adviser) {
     gp_minutes(n, GpTask::Search, p_.gp.search_minutes);
     if (draw(n, Purpose::Choice) < p_.gp.search_success[prof]) {
@@ -129,13 +145,17 @@ void Replicate::gp_respond(std::uint32_t n) {
   if (knows) target = choose_partner(g, n, draw(n, Purpose::Choice) < p_.gp.sector_awareness);
   if (target == kNone)
     target = static_cast<std::uint32_t>(draw(n, Purpose::Choice) * static_cast<double>(services_.size()));
-  if (gps_[g].profile == GpProfile::Adviser || !knows || p_.gp.max_attempts[prof] < 1)
+  const std::uint32_t worker = pick_worker(target, g);
+  bool met = false;  // under one roof: a word in the corridor, no phone
+  for (const auto& iv : iv_) met = met || (knows && iv->in_person(*this, g, worker));
+  if (!met && (gps_[g].profile == GpProfile::Adviser || !knows || p_.gp.max_attempts[prof] < 1))
     return advise(n, target);
   need.state = NeedState::Contacting;
   need.service = target;
-  need.worker = pick_worker(target, g);
+  need.worker = worker;
   need.gp = g;
   need.attempts = 0;
+  if (met) return refer_by_contact(n);
   schedule_attempt(n);
 }
 
@@ -244,8 +264,9 @@ void Replicate::refer_by_contact(std::uint32_t n) {
   touch_tie(need.gp, need.worker, 0.0);
   // What travels with the referral (MODEL.md §4.6).
   bool shared = true;
+  const SecrecyRegime regime = regime_for(need.gp, need.worker, need.shared_plan);
   if (need.medical) {
-    switch (p_.secrecy.regime) {
+    switch (regime) {
       case SecrecyRegime::SharedPlan: shared = true; break;
       case SecrecyRegime::Strict: shared = false; break;
       case SecrecyRegime::Consent:
@@ -269,6 +290,16 @@ void Replicate::refer_by_contact(std::uint32_t n) {
   }
   tally(need, Tally::WrongDoorHops, 1);
   navigate(n, right_service(need.theme, l));
+}
+
+SecrecyRegime Replicate::regime_for(std::uint32_t gp, std::uint32_t worker, bool& shared_plan) const {
+  SecrecyRegime r = p_.secrecy.regime;
+  for (const auto& iv : iv_)
+    if (auto o = iv->regime(*this)) r = *o;
+  shared_plan = r == SecrecyRegime::SharedPlan;
+  for (const auto& iv : iv_)
+    if (gp != kNone && worker != kNone && iv->shared_plan(*this, gp, worker)) shared_plan = true;
+  return shared_plan ? SecrecyRegime::SharedPlan : r;
 }
 
 void Replicate::advise(std::uint32_t n, std::uint32_t service) {

@@ -22,7 +22,8 @@ void Replicate::navigate(std::uint32_t n, std::uint32_t service) {
 void Replicate::on_door(std::uint32_t n) {
   Need& need = needs_[n];
   const double stigma = unit(residents_.stigma[need.resident]);
-  const double drop = p_.patient.door_dropout_prob * (1.0 + p_.patient.stigma_dropout_effect * stigma);
+  double drop = p_.patient.door_dropout_prob * (1.0 + p_.patient.stigma_dropout_effect * stigma);
+  for (const auto& iv : iv_) drop *= iv->dropout_factor(*this, need);
   if (draw(n, Purpose::Navigate) < std::min(1.0, drop)) return close(n, NeedState::Abandoned);
   const std::uint32_t s = need.service;
   const std::uint32_t l = residents_.locality[need.resident];
@@ -100,11 +101,12 @@ void Replicate::on_case_end(std::uint32_t n) {
   if (need.medical && need.info_shared) p += p_.resolution.info_bonus;
   if (need.reassessed) p -= p_.resolution.reassess_penalty;
   if (residents_.precarious(need.resident)) p *= p_.resolution.precarious_adherence;
+  for (const auto& iv : iv_) p += iv->resolution_bonus(*this, need);
   const bool success = draw(n, Purpose::Resolve) < std::clamp(p, 0.0, 1.0);
+  for (auto& iv : iv_) iv->on_case_end(*this, n, success);
   // Report back to the referring GP feeds the tie (MODEL.md §4.9).
   if (need.gp != kNone) {
-    const double pr = p_.secrecy.regime == SecrecyRegime::SharedPlan
-                          ? p_.report.shared_plan_prob
+    const double pr = need.shared_plan ? p_.report.shared_plan_prob
                           : p_.report.prob[static_cast<std::size_t>(setting_.services[s].employer)];
     if (draw(n, Purpose::Report) < pr) {
       if (rec_.measuring(now_)) rec_.reports_back += 1;
@@ -129,6 +131,8 @@ void Replicate::on_case_end(std::uint32_t n) {
   need.hops = 0;
   need.info_shared = false;
   need.reassessed = false;
+  need.shared_plan = false;
+  need.handler = kNoHandler;
   const double d = draw_exp_days(n, Purpose::Resolve, p_.resolution.return_days);
   push(now_ + std::max<sim::Minute>(1, sim::days(d)), kReturn, n);
 }

@@ -8,8 +8,27 @@
 
 namespace models {
 
-Replicate::Replicate(const Setting& setting, const ModelParams& params, const RunSpec& spec)
-    : setting_(setting), p_(params), spec_(spec) {
+namespace {
+
+// A private copy of the setting only when an intervention changes it.
+std::unique_ptr<Setting> adapted(const Setting& s, const InterventionList& ivs) {
+  std::unique_ptr<Setting> out;
+  for (const auto& iv : ivs) {
+    Setting probe = out ? *out : s;
+    iv->adapt_setting(probe);
+    out = std::make_unique<Setting>(std::move(probe));
+  }
+  return out;
+}
+
+}  // namespace
+
+Replicate::Replicate(const Setting& setting, const ModelParams& params, const RunSpec& spec,
+                     const InterventionList& interventions)
+    : own_setting_(adapted(setting, interventions)),
+      setting_(own_setting_ ? *own_setting_ : setting),
+      p_(params),
+      spec_(spec) {
   horizon_ = sim::weeks(spec.horizon_weeks);
   rec_.init(sim::weeks(spec.warmup_weeks), horizon_);
   for (std::size_t k = 0; k < kPurposes; ++k)
@@ -22,7 +41,14 @@ Replicate::Replicate(const Setting& setting, const ModelParams& params, const Ru
   build_services();
   build_ties(ties);
   build_onset_table();
+  for (std::uint32_t i = 0; i < interventions.size(); ++i) {
+    iv_.push_back(interventions[i]->clone());
+    iv_streams_.emplace_back(spec.seed, i, "intervention:" + std::string(iv_.back()->type()));
+  }
+  for (std::uint32_t i = 0; i < iv_.size(); ++i) iv_[i]->setup(*this, i);
 }
+
+Replicate::~Replicate() = default;
 
 // ---------------------------------------------------------------- helpers
 
@@ -48,6 +74,41 @@ int Replicate::rurality_of(std::uint32_t r) const {
 void Replicate::tally(const Need& need, Tally what, double v) {
   if (!need.cohort) return;
   rec_.tally(what, need.theme, residents_.precarious(need.resident), rurality_of(need.resident), v);
+}
+
+void Replicate::gp_time(GpTask task, double minutes) {
+  if (!rec_.measuring(now_)) return;
+  rec_.gp_minutes[static_cast<std::size_t>(task)] += minutes;
+  rec_.add_weekly(Weekly::GpSocialMinutes, now_, minutes);
+}
+
+void Replicate::worker_time(double minutes) {
+  if (rec_.measuring(now_)) rec_.worker_minutes += minutes;
+}
+
+void Replicate::coordinator_time(double minutes) {
+  if (rec_.measuring(now_)) rec_.coordinator_minutes += minutes;
+}
+
+void Replicate::learn(std::uint32_t gp, Theme t) {
+  gps_[gp].knows = static_cast<std::uint16_t>(gps_[gp].knows | (1u << idx(t)));
+}
+
+void Replicate::schedule_intervention(sim::Minute t, std::uint32_t self, std::uint32_t aux) {
+  queue_.push(std::max(t, now_), kIntervention, self, 0, aux);
+}
+
+void Replicate::refer(std::uint32_t n, std::uint32_t service, bool info_shared, std::uint32_t gp,
+                      std::uint32_t worker) {
+  Need& need = needs_[n];
+  need.disclosed = true;
+  need.info_shared = info_shared || !need.medical;
+  need.gp = gp;
+  need.worker = worker;
+  if (service == kNone) return close(n, NeedState::Chronic);
+  need.service = service;
+  if (covers(service, residents_.locality[need.resident])) return intake(n, service);
+  navigate(n, right_service(need.theme, residents_.locality[need.resident]));
 }
 
 void Replicate::gp_minutes(std::uint32_t n, GpTask task, double minutes) {
@@ -141,6 +202,7 @@ ReplicateResult Replicate::run() {
 void Replicate::dispatch(const sim::Event& e) {
   if (e.kind == kOnset) return on_onset();
   if (e.kind == kWeek) return on_week();
+  if (e.kind == kIntervention) return iv_[e.target]->on_event(*this, e.aux);
   const std::uint32_t n = e.target;
   if (needs_[n].epoch != e.tag) return;  // the need moved on since: stale
   switch (e.kind) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "models/agents.hpp"
+#include "models/intervention.hpp"
 #include "models/parameters.hpp"
 #include "models/recorder.hpp"
 #include "models/setting.hpp"
@@ -34,7 +35,10 @@ enum EventKind : std::uint32_t {
   kCaseEnd,     // a case closes: resolution or failure
   kReturn,      // a failed need comes back
   kWeek,        // weekly bookkeeping
+  kIntervention,  // an intervention's own event (target = its index)
 };
+
+using InterventionList = std::vector<std::shared_ptr<const Intervention>>;
 
 struct ReplicateResult {
   std::vector<std::pair<std::string, double>> summary;  // in CONTRACTS.md order, then extras
@@ -48,8 +52,41 @@ struct ReplicateResult {
 
 class Replicate {
  public:
-  Replicate(const Setting& setting, const ModelParams& params, const RunSpec& spec);
+  Replicate(const Setting& setting, const ModelParams& params, const RunSpec& spec,
+            const InterventionList& interventions = {});
+  ~Replicate();
   ReplicateResult run();
+
+  // ---- the interface interventions act through
+  const Setting& setting() const { return setting_; }
+  const ModelParams& params() const { return p_; }
+  bool measuring() const { return rec_.measuring(now_); }
+  Need& need(std::uint32_t n) { return needs_[n]; }
+  const Need& need(std::uint32_t n) const { return needs_[n]; }
+  // Calls f(index) for every need still in the pathway.
+  template <class F>
+  void for_each_open_need(F f) {
+    for (std::uint32_t i = 0; i < needs_.capacity(); ++i)
+      if (needs_.in_use(i) && needs_[i].state != NeedState::Chronic) f(i);
+  }
+  double draw(std::uint32_t n, Purpose p);
+  sim::Stream& stream(std::uint32_t self) { return iv_streams_[self]; }
+  void schedule_intervention(sim::Minute t, std::uint32_t self, std::uint32_t aux);
+  void gp_minutes(std::uint32_t n, GpTask task, double minutes);
+  void gp_time(GpTask task, double minutes);  // not tied to a need (meetings)
+  void worker_time(double minutes);
+  void coordinator_time(double minutes);
+  bool knows(std::uint32_t gp, Theme t) const { return gp_knows(gp, t); }
+  void learn(std::uint32_t gp, Theme t);
+  void strengthen_tie(std::uint32_t gp, std::uint32_t worker, double delta) { touch_tie(gp, worker, delta); }
+  std::uint32_t right_service(Theme t, std::uint32_t locality) const;
+  std::uint32_t locality_of(std::uint32_t n) const { return residents_.locality[needs_[n].resident]; }
+  // The need goes straight to `service` (intake or a correct redirect),
+  // disclosed, with or without its medical information; `gp` and `worker`
+  // get the report back (kNone: nobody).
+  void refer(std::uint32_t n, std::uint32_t service, bool info_shared, std::uint32_t gp, std::uint32_t worker);
+  // Back to waiting: the need's next step is drawn again.
+  void reconsider(std::uint32_t n) { schedule_step(n); }
 
   // Read access for tests and interventions.
   const Residents& residents() const { return residents_; }
@@ -86,6 +123,12 @@ class Replicate {
   ReplicateResult finish(double wall_seconds);
 
   // the pathway (pathway_*.cpp)
+  // Rates (per year) of what can happen next to a need nobody works on.
+  struct StepRates {
+    double visit = 0, extra = 0, self = 0, escalate = 0, remit = 0, alert = 0;
+    double total() const { return visit + self + escalate + remit + alert; }
+  };
+  StepRates step_rates(const Need& need) const;
   void schedule_step(std::uint32_t n);
   void on_step(std::uint32_t n);
   void gp_respond(std::uint32_t n);
@@ -103,14 +146,11 @@ class Replicate {
   void close(std::uint32_t n, NeedState final_state);
 
   // helpers
-  double draw(std::uint32_t n, Purpose p);
   double draw_exp_days(std::uint32_t n, Purpose p, double mean_days);
   void push(sim::Minute t, EventKind k, std::uint32_t n);
-  void gp_minutes(std::uint32_t n, GpTask task, double minutes);
   void tally(const Need& need, Tally what, double v);
   bool handles(std::uint32_t service, Theme t) const;
   bool covers(std::uint32_t service, std::uint32_t locality) const;
-  std::uint32_t right_service(Theme t, std::uint32_t locality) const;
   std::uint32_t choose_partner(std::uint32_t gp, std::uint32_t n, bool own_sector_only);
   std::uint32_t pick_worker(std::uint32_t service, std::uint32_t gp) const;
   bool gp_knows(std::uint32_t gp, Theme t) const;
@@ -122,8 +162,12 @@ class Replicate {
   Relation relation_of(double trust) const;
   int rurality_of(std::uint32_t resident) const;
 
+  std::unique_ptr<Setting> own_setting_;  // set when an intervention changes the setting
   const Setting& setting_;
   const ModelParams p_;
+  std::vector<std::unique_ptr<Intervention>> iv_;
+  std::vector<sim::Stream> iv_streams_;
+  SecrecyRegime regime_for(std::uint32_t gp, std::uint32_t worker, bool& shared_plan) const;
   RunSpec spec_;
   sim::Minute horizon_ = 0;
   sim::Minute now_ = 0;

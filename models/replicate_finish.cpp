@@ -56,6 +56,7 @@ ReplicateResult Replicate::finish(double wall_seconds) {
     }
     gps_with_collab += collab ? 1 : 0;
   }
+  for (const auto& iv : iv_) rec_.cost_eur += iv->schedule().cost(rec_.warmup_end, horizon_);
   const double n_gps = static_cast<double>(gps_.size());
   const double weeks = static_cast<double>(rec_.weeks);
   double fte = 0;
@@ -104,6 +105,7 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   put("worker_minutes", rec_.worker_minutes);
   put("worker_utilisation", worker_capacity_minutes > 0 ? rec_.worker_minutes / worker_capacity_minutes : 0.0);
   put("coordinator_minutes", rec_.coordinator_minutes);
+  for (const auto& iv : iv_) iv->report(*this, out.summary);
   out.rec = rec_;
   out.events = events_;
   out.residents = residents_.size();

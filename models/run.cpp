@@ -23,7 +23,7 @@ ExperimentResults run_experiment(const Experiment& ex, const Setting& setting, c
         const std::size_t s = i % S, r = i / S;
         RunSpec spec{static_cast<int>(r), replicate_seed(ex.seed, static_cast<int>(r)), ex.horizon_weeks,
                      ex.warmup_weeks};
-        Replicate rep(setting, ex.scenarios[s].params, spec);
+        Replicate rep(setting, ex.scenarios[s].params, spec, ex.scenarios[s].interventions);
         res.scenarios[s].replicates[r] = rep.run();
       },
       [&](std::size_t) { progress.update(++done); });

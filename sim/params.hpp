@@ -152,6 +152,42 @@ class ParamTable {
     e.show = [=](const P& p) { return access(mut(p)); };
     return add(std::move(e));
   }
+  // A list of strings (e.g. locality names), checked by a validator that
+  // returns an error message or "".
+  template <class Access>
+  ParamTable& strings(std::string name, Access access, std::vector<std::string> def,
+                      std::function<std::string(const std::vector<std::string>&)> validate,
+                      std::string format, Meta m) {
+    std::string def_text = "[";
+    for (std::size_t i = 0; i < def.size(); ++i) def_text += (i ? ", " : "") + def[i];
+    def_text += "]";
+    Entry e = base(std::move(name), "strings", def_text, std::move(format), std::move(m));
+    e.set_default = [=](P& p) { access(p) = def; };
+    e.apply = [=, n = e.name](P& p, const toml::node& node, const std::string& file) {
+      std::vector<std::string> out;
+      if (auto s = node.value<std::string>(); node.is_string() && s) {
+        out.push_back(*s);
+      } else if (auto arr = node.as_array()) {
+        for (const auto& el : *arr) {
+          auto v = el.value<std::string>();
+          if (!el.is_string() || !v) throw toml_error(file, el, n + ": expected strings");
+          out.push_back(*v);
+        }
+      } else {
+        throw toml_error(file, node, n + ": expected a string or an array of strings");
+      }
+      if (validate)
+        if (auto err = validate(out); !err.empty()) throw toml_error(file, node, n + ": " + err);
+      access(p) = std::move(out);
+    };
+    e.show = [=](const P& p) {
+      std::string s = "[";
+      const auto& v = access(mut(p));
+      for (std::size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+      return s + "]";
+    };
+    return add(std::move(e));
+  }
   // One real per label (e.g. per need type). TOML: an array of N numbers, or
   // a table {label = value} overriding some of them.
   template <class Access, std::size_t N>
@@ -211,9 +247,11 @@ class ParamTable {
   }
 
   // Applies every key of `table` (nested tables give dotted names) to `p`.
+  // `skip` names a top-level key the caller reads itself (e.g. "type").
   void apply(P& p, const toml::table& table, const std::string& file,
-             const std::string& prefix = "") const {
+             const std::string& prefix = "", std::string_view skip = {}) const {
     for (auto&& [k, v] : table) {
+      if (!skip.empty() && prefix.empty() && k.str() == skip) continue;
       const std::string full = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
       if (auto it = index_.find(full); it != index_.end()) {
         entries_[it->second].apply(p, v, file);

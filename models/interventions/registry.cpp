@@ -1,0 +1,22 @@
+// Explicit registration of the built-in interventions (static-initialiser
+// registration can be silently dropped by static linking).
+#include "models/intervention.hpp"
+#include "models/interventions/builtin.hpp"
+
+namespace models {
+
+const InterventionRegistry& interventions() {
+  static const InterventionRegistry registry = [] {
+    InterventionRegistry r;
+    register_builtin_interventions(r);
+    return r;
+  }();
+  return registry;
+}
+
+void register_builtin_interventions(InterventionRegistry& r) {
+  register_secrecy(r);
+  register_health_mediator(r);
+}
+
+}  // namespace models
