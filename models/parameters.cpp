@@ -12,7 +12,6 @@ namespace {
 
 #define F(path) [](ModelParams& p) -> auto& { return p.path; }
 using M = sim::ParamTable<ModelParams>::Meta;
-constexpr double kBig = 1e9;
 
 std::string check_hours(const std::string& s) {
   try {
@@ -56,6 +55,9 @@ sim::ParamTable<ModelParams> build() {
   t.real("residents.extra_visits_per_year_per_urgency",
          F(residents.extra_visits_per_year_per_urgency), 1.5, 0, 50,
          M{"1/year", "extra ('medicalised') consultations per urgency level of an unresolved need", "assumed (field: Herbasse, over-use of medicine for well-being)"});
+
+  t.real("residents.trait_spread", F(residents.trait_spread), 0.3, 0, 1,
+         M{"0-1", "half-width of the spread of knowledge, stigma and trust around their means (triangular)", "assumed"});
 
   // ---- needs
   t.per_label("needs.onset_rate", F(needs.onset_rate),
@@ -231,6 +233,9 @@ sim::ParamTable<ModelParams> build() {
   t.real("ties.collaboration_reach_bonus", F(ties.collaboration_reach_bonus), 0.5, 0, 1,
          M{"probability", "a collaborating worker takes the call even when busy", "assumed"});
 
+  t.real("ties.initial_partner_pool", F(ties.initial_partner_pool), 6, 1, 1000,
+         M{"services", "initial ties are drawn among this many nearest services", "assumed (field: proximity first)"});
+
   // ---- partner choice (MODEL.md §3: proximity first, then ties and availability)
   t.real("choice.proximity_per_minute", F(choice.proximity_per_minute), 0.1, 0, 100,
          M{"score/min", "score lost per minute of travel", "assumed"});
@@ -245,7 +250,6 @@ sim::ParamTable<ModelParams> build() {
             {"consent", SecrecyRegime::Consent},
             {"shared-plan", SecrecyRegime::SharedPlan}},
            M{"", "what travels with a referral", "field: thesis (law: strict; practice: consent in networks)"});
-  (void)kBig;
   return t;
 }
 

@@ -18,6 +18,7 @@ struct ModelParams {
     double rights_knowledge, rights_knowledge_precarious;
     double stigma_mean, trust_in_gp_mean;
     double gp_visits_per_year, extra_visits_per_year_per_urgency;
+    double trait_spread;
   } residents;
   struct Needs {
     PerTheme onset_rate, age_factor_under25, age_factor_over75, precarity_factor;
@@ -59,7 +60,7 @@ struct ModelParams {
     double initial_trust, gain_success, loss_failure, half_life_days;
     double cooperation_threshold, collaboration_threshold, instrumental_floor;
     PerProfile initial_ties_per_gp;
-    double collaboration_reach_bonus;
+    double collaboration_reach_bonus, initial_partner_pool;
   } ties;
   struct Choice {
     double proximity_per_minute, trust_weight, queue_weight;

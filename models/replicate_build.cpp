@@ -55,9 +55,9 @@ void Replicate::build_residents(sim::Stream& rng) {
     R.locality[dst] = loc[i];
     R.cell[dst] = cell[i];
     const bool prec = cell[i] & 1u;
-    R.knowledge[dst] = quantise(around(rng, prec ? rp.rights_knowledge_precarious : rp.rights_knowledge, 0.3));
-    R.stigma[dst] = quantise(around(rng, rp.stigma_mean, 0.3));
-    R.trust[dst] = quantise(around(rng, rp.trust_in_gp_mean, 0.3));
+    R.knowledge[dst] = quantise(around(rng, prec ? rp.rights_knowledge_precarious : rp.rights_knowledge, rp.trait_spread));
+    R.stigma[dst] = quantise(around(rng, rp.stigma_mean, rp.trait_spread));
+    R.trust[dst] = quantise(around(rng, rp.trust_in_gp_mean, rp.trait_spread));
   }
   mean_trust_ = rp.trust_in_gp_mean;
 }
@@ -186,7 +186,7 @@ void Replicate::build_ties(sim::Stream& rng) {
       return terr.travel_minutes(gps_[g].locality, setting_.services[a].locality) <
              terr.travel_minutes(gps_[g].locality, setting_.services[b].locality);
     });
-    const std::size_t pool = std::min<std::size_t>(svc.size(), 6);
+    const std::size_t pool = std::min<std::size_t>(svc.size(), static_cast<std::size_t>(p_.ties.initial_partner_pool));
     for (int i = 0; i < k; ++i) {
       const auto& sv = services_[svc[rng.below(pool)]];
       const std::uint32_t w = sv.first_worker + static_cast<std::uint32_t>(rng.below(sv.workers));
