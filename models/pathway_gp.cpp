@@ -189,11 +189,12 @@ std::uint32_t Replicate::pick_worker(std::uint32_t s, std::uint32_t g) const {
   const Service& sv = services_[s];
   std::uint32_t best = kNone;
   double best_trust = -1;
-  for (const auto& tt : ties_[g])
-    if (workers_[tt.worker].service == s && decayed(tt, now_) > best_trust) {
-      best = tt.worker;
-      best_trust = decayed(tt, now_);
-    }
+  if (g != kNone)
+    for (const auto& tt : ties_[g])
+      if (workers_[tt.worker].service == s && decayed(tt, now_) > best_trust) {
+        best = tt.worker;
+        best_trust = decayed(tt, now_);
+      }
   if (best != kNone) return best;
   best = sv.first_worker;
   for (std::uint32_t w = sv.first_worker; w < sv.first_worker + sv.workers; ++w)

@@ -71,7 +71,7 @@ void Replicate::start_case(std::uint32_t n) {
   Service& sv = services_[need.service];
   ++sv.active;
   if (need.worker == kNone || workers_[need.worker].service != need.service)
-    need.worker = pick_worker(need.service, need.gp == kNone ? 0 : need.gp);
+    need.worker = pick_worker(need.service, need.gp);
   ++workers_[need.worker].active;
   need.state = NeedState::InCase;
   const auto t = idx(need.theme);

@@ -1,0 +1,332 @@
+#include "models/sweep.hpp"
+
+#include <Eigen/Dense>
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <sstream>
+
+#include "models/experiment.hpp"
+#include "models/run.hpp"
+#include "sim/hdf5_file.hpp"
+#include "sim/input_error.hpp"
+#include "sim/random.hpp"
+#include "sim/stats.hpp"
+
+namespace models {
+namespace {
+
+using sim::toml_error;
+
+constexpr std::size_t kMaxPoints = 100000;
+
+struct Axis {
+  std::string name;
+  const toml::node* where = nullptr;
+  std::vector<double> values;  // grid: the values; lhs: {min, max}
+  bool integer = false;
+};
+
+std::string num_text(double v) {
+  std::ostringstream s;
+  s.precision(6);
+  s << v;
+  return s.str();
+}
+
+double number_at(const toml::node& n, const std::string& file, const std::string& what) {
+  if (!n.is_integer() && !n.is_floating_point()) throw toml_error(file, n, what + ": expected a number");
+  const double v = *n.value<double>();
+  if (!std::isfinite(v)) throw toml_error(file, n, what + ": expected a finite number");
+  return v;
+}
+
+bool is_range_table(const toml::table& t) {
+  return t.contains("values") || t.contains("min") || t.contains("max") || t.contains("steps");
+}
+
+// Reads one parameter's values (grid) or [min, max] (lhs).
+Axis read_axis(const std::string& name, const toml::node& node, bool grid, const std::string& file) {
+  Axis a;
+  a.name = name;
+  a.where = &node;
+  const std::string what = "sweep.parameters." + name;
+  auto read_array = [&](const toml::array& arr) {
+    for (const auto& el : arr) a.values.push_back(number_at(el, file, what));
+  };
+  if (const auto* arr = node.as_array()) {
+    read_array(*arr);
+  } else if (const auto* t = node.as_table()) {
+    for (auto&& [k, v] : *t) {
+      const std::vector<std::string> valid = grid ? std::vector<std::string>{"values", "min", "max", "steps"}
+                                                  : std::vector<std::string>{"min", "max"};
+      if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
+        throw toml_error(file, v, sim::unknown_key_message(what + " key", k.str(), valid));
+    }
+    if (const auto* vals = t->get("values")) {
+      if (t->contains("min") || t->contains("max") || t->contains("steps"))
+        throw toml_error(file, node, what + ": give either values or min/max/steps, not both");
+      if (!vals->is_array()) throw toml_error(file, *vals, what + ".values: expected an array of numbers");
+      read_array(*vals->as_array());
+    } else {
+      if (!t->contains("min") || !t->contains("max")) throw toml_error(file, node, what + ": expected min and max");
+      const double lo = number_at(*t->get("min"), file, what + ".min");
+      const double hi = number_at(*t->get("max"), file, what + ".max");
+      if (!(lo < hi)) throw toml_error(file, node, what + ": min must be below max");
+      if (!grid) {
+        a.values = {lo, hi};
+      } else {
+        const auto* st = t->get("steps");
+        if (!st) throw toml_error(file, node, what + ": expected steps (the number of values, >= 2)");
+        if (!st->is_integer() || *st->value<std::int64_t>() < 2 || *st->value<std::int64_t>() > 10000)
+          throw toml_error(file, *st, what + ".steps: expected an integer in [2, 10000]");
+        const auto steps = static_cast<std::size_t>(*st->value<std::int64_t>());
+        for (std::size_t i = 0; i < steps; ++i)
+          a.values.push_back(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(steps - 1));
+      }
+    }
+  } else {
+    throw toml_error(file, node, what + (grid ? ": expected an array of values or {min, max, steps}"
+                                              : ": expected [min, max] or {min, max}"));
+  }
+  if (grid) {
+    if (a.values.size() < 2) throw toml_error(file, node, what + ": a grid needs at least 2 values");
+  } else {
+    if (a.values.size() != 2) throw toml_error(file, node, what + ": expected [min, max]");
+    if (!(a.values[0] < a.values[1])) throw toml_error(file, node, what + ": min must be below max");
+  }
+  return a;
+}
+
+// Dotted keys may be quoted ("gp.knows_well_share") or nested tables.
+void collect_axes(const toml::table& t, const std::string& prefix, bool grid, const std::string& file,
+                  std::vector<Axis>& out) {
+  for (auto&& [k, v] : t) {
+    const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+    if (const auto* sub = v.as_table(); sub && !is_range_table(*sub)) collect_axes(*sub, name, grid, file, out);
+    else out.push_back(read_axis(name, v, grid, file));
+  }
+}
+
+// Average ranks (ties share the mean of their positions), 0-based.
+std::vector<double> ranks(const std::vector<double>& v) {
+  std::vector<std::size_t> idx(v.size());
+  std::iota(idx.begin(), idx.end(), 0);
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return v[a] < v[b]; });
+  std::vector<double> r(v.size());
+  for (std::size_t i = 0; i < idx.size();) {
+    std::size_t j = i;
+    while (j + 1 < idx.size() && v[idx[j + 1]] == v[idx[i]]) ++j;
+    const double avg = 0.5 * static_cast<double>(i + j);
+    for (std::size_t k = i; k <= j; ++k) r[idx[k]] = avg;
+    i = j + 1;
+  }
+  return r;
+}
+
+}  // namespace
+
+std::vector<std::vector<double>> grid_points(const std::vector<std::vector<double>>& values) {
+  std::vector<std::vector<double>> out = {{}};
+  for (const auto& axis : values) {
+    std::vector<std::vector<double>> next;
+    for (const auto& p : out)
+      for (double v : axis) {
+        next.push_back(p);
+        next.back().push_back(v);
+      }
+    out = std::move(next);
+  }
+  return values.empty() ? std::vector<std::vector<double>>{} : out;
+}
+
+std::vector<std::vector<double>> lhs_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                            std::size_t n, std::uint64_t seed) {
+  sim::Stream rng(seed, 0, "sweep-lhs");
+  std::vector<std::vector<double>> pts(n, std::vector<double>(lo.size()));
+  const double dn = static_cast<double>(n);
+  for (std::size_t j = 0; j < lo.size(); ++j) {
+    std::vector<std::size_t> perm(n);
+    std::iota(perm.begin(), perm.end(), 0);
+    for (std::size_t i = n; i > 1; --i) std::swap(perm[i - 1], perm[rng.below(i)]);  // Fisher-Yates
+    for (std::size_t i = 0; i < n; ++i)
+      pts[i][j] = lo[j] + (hi[j] - lo[j]) * (static_cast<double>(perm[i]) + rng.uniform()) / dn;
+  }
+  return pts;
+}
+
+std::vector<double> prcc(const std::vector<std::vector<double>>& x, const std::vector<double>& y) {
+  const std::size_t n = y.size();
+  const std::size_t k = x.empty() ? 0 : x.front().size();
+  std::vector<double> out(k, std::nan(""));
+  if (n < k + 2 || k == 0) return out;
+  Eigen::MatrixXd rx(n, k);
+  for (std::size_t j = 0; j < k; ++j) {
+    std::vector<double> col(n);
+    for (std::size_t i = 0; i < n; ++i) col[i] = x[i][j];
+    const auto r = ranks(col);
+    for (std::size_t i = 0; i < n; ++i) rx(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) = r[i];
+  }
+  const auto ry_v = ranks(y);
+  const Eigen::VectorXd ry = Eigen::Map<const Eigen::VectorXd>(ry_v.data(), static_cast<Eigen::Index>(n));
+  const auto N = static_cast<Eigen::Index>(n), K = static_cast<Eigen::Index>(k);
+  for (Eigen::Index j = 0; j < K; ++j) {
+    // Regress the ranks of x_j and of y on the ranks of the other inputs
+    // (with an intercept); the PRCC is the correlation of the residuals.
+    Eigen::MatrixXd z(N, K);
+    z.col(0).setOnes();
+    for (Eigen::Index c = 0, o = 1; c < K; ++c)
+      if (c != j) z.col(o++) = rx.col(c);
+    const auto qr = z.colPivHouseholderQr();
+    const Eigen::VectorXd ex = rx.col(j) - z * qr.solve(Eigen::VectorXd(rx.col(j)));
+    const Eigen::VectorXd ey = ry - z * qr.solve(ry);
+    const double sxx = ex.squaredNorm(), syy = ey.squaredNorm();
+    const double tiny = 1e-12 * static_cast<double>(n * n * n);
+    if (sxx > tiny && syy > tiny) out[static_cast<std::size_t>(j)] = ex.dot(ey) / std::sqrt(sxx * syy);
+  }
+  return out;
+}
+
+SweepDesign expand_sweep(const toml::node& node, const std::string& file, const ScenarioSpec& base_in,
+                         std::uint64_t default_seed, std::vector<ScenarioSpec>& scenarios) {
+  const ScenarioSpec base = base_in;  // `scenarios` grows below; base_in may live in it
+  const auto* t = node.as_table();
+  if (!t) throw toml_error(file, node, "sweep: expected a table ([sweep])");
+  const std::vector<std::string> valid = {"method", "samples", "seed", "parameters"};
+  for (auto&& [k, v] : *t)
+    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
+      throw toml_error(file, v, sim::unknown_key_message("sweep key", k.str(), valid));
+  SweepDesign d;
+  const auto* m = t->get("method");
+  if (!m || !m->is_string()) throw toml_error(file, m ? *m : node, "sweep.method: expected \"grid\" or \"lhs\"");
+  d.method = *m->value<std::string>();
+  if (d.method != "grid" && d.method != "lhs")
+    throw toml_error(file, *m, "sweep.method: '" + d.method + "' is not one of grid | lhs");
+  const bool grid = d.method == "grid";
+  std::size_t samples = 0;
+  if (const auto* s = t->get("samples")) {
+    if (grid) throw toml_error(file, *s, "sweep.samples: only read with method = \"lhs\" (a grid has one point per combination)");
+    if (!s->is_integer() || *s->value<std::int64_t>() < 2 || *s->value<std::int64_t>() > static_cast<std::int64_t>(kMaxPoints))
+      throw toml_error(file, *s, "sweep.samples: expected an integer in [2, " + std::to_string(kMaxPoints) + "]");
+    samples = static_cast<std::size_t>(*s->value<std::int64_t>());
+  } else if (!grid) {
+    throw toml_error(file, node, "sweep.samples: missing (the number of Latin hypercube points, >= 2)");
+  }
+  d.seed = default_seed;
+  if (const auto* s = t->get("seed")) {
+    if (!s->is_integer() || *s->value<std::int64_t>() < 0) throw toml_error(file, *s, "sweep.seed: expected an integer >= 0");
+    d.seed = static_cast<std::uint64_t>(*s->value<std::int64_t>());
+  }
+  const auto* pn = t->get("parameters");
+  if (!pn || !pn->is_table() || pn->as_table()->empty())
+    throw toml_error(file, pn ? *pn : node, "sweep.parameters: expected a table of parameter = range");
+  std::vector<Axis> axes;
+  collect_axes(*pn->as_table(), "", grid, file, axes);
+
+  // Every value must be one the parameter accepts: try them on a copy.
+  const auto& table = param_table();
+  const auto infos = table.infos();
+  for (auto& a : axes) {
+    for (const auto& info : infos)
+      if (info.name == a.name) a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
+    for (double v : a.values) {
+      ModelParams probe = base.params;
+      try {
+        table.set_number(probe, a.name, a.integer ? std::round(v) : v);
+      } catch (const sim::InputError& e) {
+        throw toml_error(file, *a.where, "sweep.parameters: " + e.message());
+      }
+    }
+    d.parameters.push_back(a.name);
+  }
+
+  if (grid) {
+    double total = 1;
+    std::vector<std::vector<double>> values;
+    for (const auto& a : axes) total *= static_cast<double>(a.values.size()), values.push_back(a.values);
+    if (total > static_cast<double>(kMaxPoints))
+      throw toml_error(file, *pn, "sweep: the grid has " + num_text(total) + " points, more than " + std::to_string(kMaxPoints));
+    d.points = grid_points(values);
+  } else {
+    std::vector<double> lo, hi;
+    for (const auto& a : axes) lo.push_back(a.values[0]), hi.push_back(a.values[1]);
+    d.points = lhs_points(lo, hi, samples, d.seed);
+    // Integer parameters take the nearest integer: strata stay as drawn.
+    for (auto& p : d.points)
+      for (std::size_t j = 0; j < axes.size(); ++j)
+        if (axes[j].integer) p[j] = std::round(p[j]);
+  }
+
+  const std::size_t digits = std::max<std::size_t>(4, std::to_string(d.points.size() - 1).size());
+  for (std::size_t i = 0; i < d.points.size(); ++i) {
+    ScenarioSpec sc = base;
+    std::string idx = std::to_string(i);
+    sc.name = "sweep-" + std::string(digits - idx.size(), '0') + idx;
+    for (const auto& other : scenarios)
+      if (other.name == sc.name) throw toml_error(file, node, "sweep: scenario name '" + sc.name + "' is already taken");
+    sc.description = "Sweep point " + idx + " from '" + base.name + "':";
+    for (std::size_t j = 0; j < axes.size(); ++j) {
+      table.set_number(sc.params, axes[j].name, d.points[i][j]);
+      sc.description += (j ? ", " : " ") + axes[j].name + " = " + num_text(d.points[i][j]);
+    }
+    if (auto err = check_consistency(sc.params); !err.empty())
+      throw toml_error(file, node, "sweep point " + idx + " (" + sc.description + "): " + err);
+    d.scenarios.push_back(sc.name);
+    scenarios.push_back(std::move(sc));
+  }
+  return d;
+}
+
+void write_sensitivity(sim::h5::Writer& w, const Experiment& ex, const ExperimentResults& res) {
+  const SweepDesign& d = ex.sweep;
+  if (d.empty()) return;
+  std::vector<std::vector<double>> x;
+  std::vector<std::string> scen;
+  std::vector<const ScenarioResults*> found;
+  for (std::size_t i = 0; i < d.points.size(); ++i)
+    for (const auto& sc : res.scenarios)
+      if (sc.name == d.scenarios[i] && !sc.replicates.empty()) {
+        x.push_back(d.points[i]);
+        scen.push_back(sc.name);
+        found.push_back(&sc);
+        w.set_attribute("/scenarios/" + sc.name, "sweep_index", static_cast<std::int64_t>(x.size() - 1));
+      }
+  if (found.empty()) return;
+  // Metrics: the numeric summary fields that are outcomes.
+  std::vector<std::string> metrics;
+  for (const auto& [field, v] : found.front()->replicates.front().summary)
+    if (field != "replicate" && field != "seed" && field != "wall_seconds") metrics.push_back(field);
+  const std::size_t P = found.size(), M = metrics.size(), K = d.parameters.size();
+  std::vector<double> means(P * M), coef(M * K), flat(P * K);
+  for (std::size_t p = 0; p < P; ++p) {
+    for (std::size_t k = 0; k < K; ++k) flat[p * K + k] = x[p][k];
+    for (std::size_t m = 0; m < M; ++m) {
+      std::vector<double> v;
+      for (const auto& rep : found[p]->replicates) v.push_back(rep.summary_value(metrics[m]));
+      means[p * M + m] = sim::mean_ci(v).mean;
+    }
+  }
+  for (std::size_t m = 0; m < M; ++m) {
+    // Points whose mean is undefined (e.g. no eligible needs) are left out.
+    std::vector<std::vector<double>> xs;
+    std::vector<double> ys;
+    for (std::size_t p = 0; p < P; ++p)
+      if (!std::isnan(means[p * M + m])) xs.push_back(x[p]), ys.push_back(means[p * M + m]);
+    const auto r = prcc(xs, ys);
+    for (std::size_t k = 0; k < K; ++k) coef[m * K + k] = r[k];
+  }
+  w.create_group("/sensitivity");
+  w.set_attribute("/sensitivity", "method", d.method);
+  w.set_attribute("/sensitivity", "measure", std::string("PRCC of the replicate mean"));
+  w.set_attribute("/sensitivity", "seed", static_cast<std::int64_t>(d.seed));
+  w.set_attribute("/sensitivity", "points", static_cast<std::int64_t>(P));
+  w.write_matrix("/sensitivity/prcc", M, K, coef, "1");
+  w.write_matrix("/sensitivity/points", P, K, flat, "parameter units");
+  w.write_matrix("/sensitivity/means", P, M, means, "metric units");
+  w.write_strings("/sensitivity/metrics", metrics);
+  w.write_strings("/sensitivity/parameters", d.parameters);
+  w.write_strings("/sensitivity/scenarios", scen);
+}
+
+}  // namespace models

@@ -1,0 +1,67 @@
+// Parameter sweeps (MODEL.md §7): a grid or a Latin hypercube over numeric
+// model parameters, each point run as a scenario derived from the baseline,
+// and the sensitivity of every summary metric to every swept parameter as
+// partial rank correlation coefficients (PRCC).
+//
+// Experiment file:
+//   [sweep]
+//   method = "lhs"            # or "grid"
+//   samples = 20              # lhs only, >= 2
+//   seed = 5                  # lhs only; default: experiment.seed as written
+//   [sweep.parameters]
+//   "gp.knows_well_share" = [0.05, 0.5]                 # lhs: [min, max]
+//   "needs.onset_rate.housing" = { min = 0.01, max = 0.03 }
+// With method = "grid" an array lists the values, or {values = [...]} or
+// {min, max, steps} spaces `steps` values evenly; the grid is their product
+// (first parameter slowest).
+//
+// Results file: /sensitivity/{prcc (metrics x parameters), metrics,
+// parameters, points (points x parameters), scenarios, means (points x
+// metrics)}; each point's scenario group gets attribute sweep_index (its row).
+#pragma once
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sim::h5 {
+class Writer;
+}
+
+namespace models {
+
+struct ScenarioSpec;
+struct Experiment;
+struct ExperimentResults;
+
+struct SweepDesign {
+  std::string method;                       // "grid" or "lhs"; empty: no sweep
+  std::uint64_t seed = 0;                   // the LHS stream's seed
+  std::vector<std::string> parameters;      // "name" or "name.label"
+  std::vector<std::vector<double>> points;  // one row per point, aligned with parameters
+  std::vector<std::string> scenarios;       // the scenario of each point
+  bool empty() const { return points.empty(); }
+};
+
+// Parses the [sweep] node and appends one scenario per point to `scenarios`,
+// each a copy of `base` with the point's values set. Throws sim::InputError
+// with the file, line and column of the offending entry.
+SweepDesign expand_sweep(const toml::node& sweep, const std::string& file, const ScenarioSpec& base,
+                         std::uint64_t default_seed, std::vector<ScenarioSpec>& scenarios);
+
+// The product of the value lists, first list slowest.
+std::vector<std::vector<double>> grid_points(const std::vector<std::vector<double>>& values);
+// n points in [lo, hi] per dimension: each of the n equal strata of every
+// dimension holds exactly one point. Draws from a sim::Stream only.
+std::vector<std::vector<double>> lhs_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                            std::size_t n, std::uint64_t seed);
+
+// Partial rank correlation of y with each column of x (x: rows = points).
+// NaN where undefined (fewer than columns + 2 points, or a constant column).
+std::vector<double> prcc(const std::vector<std::vector<double>>& x, const std::vector<double>& y);
+
+// Writes /sensitivity when the experiment has a sweep; nothing otherwise.
+void write_sensitivity(sim::h5::Writer& w, const Experiment& ex, const ExperimentResults& res);
+
+}  // namespace models
