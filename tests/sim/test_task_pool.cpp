@@ -4,10 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "sim/random.hpp"
@@ -105,6 +107,7 @@ TEST_P(TaskPoolThreads, ExceptionIsRethrownAndStopsThePool) {
   std::atomic<bool> thrown{false};
   std::atomic<std::size_t> ran{0};
   std::size_t done_calls = 0;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   try {
     run_tasks(
         n, threads(GetParam()),
@@ -114,9 +117,13 @@ TEST_P(TaskPoolThreads, ExceptionIsRethrownAndStopsThePool) {
             throw std::runtime_error("task 0 failed");
           }
           // Other tasks hold on until the failure has happened, so that the
-          // pool cannot have finished everything before it.
-          while (!thrown.load()) {
-          }
+          // pool cannot have finished everything before it. The deadline only
+          // turns a pool that never runs task 0 into a failure, not a hang.
+          while (!thrown.load() && std::chrono::steady_clock::now() < deadline)
+            std::this_thread::yield();
+          // A little work per task: the failing thread records the failure
+          // long before another thread could drain the whole grid.
+          std::this_thread::sleep_for(std::chrono::microseconds(200));
           ++ran;
         },
         [&](std::size_t) { ++done_calls; });
@@ -129,9 +136,9 @@ TEST_P(TaskPoolThreads, ExceptionIsRethrownAndStopsThePool) {
 }
 
 INSTANTIATE_TEST_SUITE_P(TaskPool, TaskPoolThreads, ::testing::Values(1u, 2u, 8u, 0u),
-                         [](const auto& info) {
-                           return info.param == 0 ? std::string("hardware")
-                                                  : std::to_string(info.param) + "threads";
+                         [](const auto& tp) {
+                           return tp.param == 0 ? std::string("hardware")
+                                                  : std::to_string(tp.param) + "threads";
                          });
 
 TEST(TaskPool, SerialExceptionStopsAtTheFailingTask) {
