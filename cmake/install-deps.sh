@@ -8,6 +8,9 @@ PKGS=(
   libtomlplusplus-dev libcli11-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy
+  python3-pandas python3-matplotlib chromium
+  # MPI runs (mpirun -np K passerelle run); sanitizer + libFuzzer build of `make test`
+  libopenmpi-dev openmpi-bin clang-14 libclang-rt-14-dev
 )
 missing=()
 for p in "${PKGS[@]}"; do

@@ -87,6 +87,25 @@ class Replicate {
   void refer(std::uint32_t n, std::uint32_t service, bool info_shared, std::uint32_t gp, std::uint32_t worker);
   // Back to waiting: the need's next step is drawn again.
   void reconsider(std::uint32_t n) { schedule_step(n); }
+  // The secrecy regime in force for a referral from `gp` to `worker` (either
+  // may be kNone: then only the scenario's regime, no shared-plan pairing),
+  // for interventions that refer needs themselves (coordinator, referent).
+  SecrecyRegime secrecy_regime(std::uint32_t gp, std::uint32_t worker) const {
+    bool shared_plan = false;
+    return regime_for(gp, worker, shared_plan);
+  }
+  // Acting on a need from an intervention's own event (not from a pathway
+  // hook): its pending step becomes stale first, so that it does not fire on
+  // a need that has moved on. Only for Undisclosed / WithGp needs.
+  void interrupt(std::uint32_t n) { needs_[n].epoch = next_epoch_++; }
+  // A resident's knowledge of rights, 0..1 (workshops, information sessions).
+  void set_rights_knowledge(std::uint32_t resident, double k) { residents_.knowledge[resident] = quantise(k); }
+  // Open cases a service carries at once (e.g. fewer when travel takes time).
+  void set_capacity(std::uint32_t service, std::uint32_t cases) { services_[service].capacity = cases > 0 ? cases : 1; }
+  // A variable cost (e.g. per cohort) within the measurement window.
+  void add_cost(double eur) {
+    if (rec_.measuring(now_)) rec_.cost_eur += eur;
+  }
 
   // Read access for tests and interventions.
   const Residents& residents() const { return residents_; }

@@ -2,8 +2,11 @@
 // stream named by purpose and seeded by the replicate, never by the scenario,
 // so every scenario of replicate k starts from the same population.
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstddef>
 #include <numeric>
+#include <vector>
 
 #include "models/replicate.hpp"
 #include "sim/input_error.hpp"
@@ -12,9 +15,31 @@ namespace models {
 namespace {
 
 // A value around `mean` in [0, 1]: mean + spread x (sum of two uniforms - 1).
-double around(sim::Stream& rng, double mean, double spread) {
+// Inlined: it runs three times per resident.
+[[gnu::always_inline]] inline double around(sim::Stream& rng, double mean, double spread) {
   return std::clamp(mean + spread * (rng.uniform() + rng.uniform() - 1.0), 0.0, 1.0);
 }
+
+// The first `k` of `items` in the order of a stable sort by `minutes(item)`
+// (ties: the lower item first, i.e. the order a stable sort of an ascending
+// list gives), without sorting the rest.
+template <class Minutes>
+std::vector<std::uint32_t> nearest_first(std::size_t items, std::size_t k, Minutes minutes) {
+  std::vector<std::uint32_t> v(items);
+  std::iota(v.begin(), v.end(), 0u);
+  k = std::min(k, items);
+  std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(),
+                    [&](std::uint32_t a, std::uint32_t b) {
+                      const float ma = minutes(a), mb = minutes(b);
+                      return ma < mb || (ma == mb && a < b);
+                    });
+  v.resize(k);
+  return v;
+}
+
+// How far ahead the registration loops prefetch (random accesses over the
+// whole population: at France scale every one of them misses the caches).
+constexpr std::size_t kPrefetch = 16;
 
 }  // namespace
 
@@ -89,41 +114,108 @@ void Replicate::build_gps(sim::Stream& rng) {
 void Replicate::register_patients(sim::Stream& rng) {
   // Residents register, in random order, with the nearest practice that still
   // takes patients (list size x activity per GP): a retiring GP fills fast.
+  // Same result as scanning every practice by distance and every GP of the
+  // chosen practice, in O(log GPs) per resident:
+  // - a practice's room only shrinks, so each locality keeps a cursor past
+  //   the nearest practices already full, and only a prefix of its practices
+  //   by distance is sorted (extended when the cursor reaches its end);
+  // - within a practice, the GP with most room left (lowest patients /
+  //   activity, first in the list on ties) is the top of a small heap.
   const auto& terr = setting_.territory;
-  std::vector<std::vector<std::uint32_t>> practice_gps(setting_.practices.size());
-  std::vector<double> room(setting_.practices.size(), 0.0);
+  const std::size_t n_practices = setting_.practices.size();
+  // Heap order on (patients / activity, index): index order is list order.
+  // Each entry caches its GP's load, recomputed (same expression) when the
+  // GP takes a patient.
+  struct Slot {
+    double load;
+    std::uint32_t gp;
+    bool operator<(const Slot& o) const { return load < o.load || (load == o.load && gp < o.gp); }
+  };
+  auto load = [&](std::uint32_t g) { return static_cast<double>(gps_[g].patients) / gps_[g].activity; };
+  auto sift_down = [](std::vector<Slot>& h, std::size_t i) {
+    const std::size_t m = h.size();
+    const Slot x = h[i];
+    for (;;) {
+      std::size_t c = 2 * i + 1;
+      if (c >= m) break;
+      if (c + 1 < m && h[c + 1] < h[c]) ++c;
+      if (!(h[c] < x)) break;
+      h[i] = h[c];
+      i = c;
+    }
+    h[i] = x;
+  };
+  std::vector<std::vector<Slot>> heaps(n_practices);
+  std::vector<double> room(n_practices, 0.0);
   for (std::uint32_t i = 0; i < gps_.size(); ++i) {
-    practice_gps[gps_[i].practice].push_back(i);
+    heaps[gps_[i].practice].push_back(Slot{load(i), i});
     room[gps_[i].practice] += p_.gp.list_size * gps_[i].activity;
   }
-  std::vector<std::vector<std::uint32_t>> nearest(terr.size());
-  for (std::size_t l = 0; l < terr.size(); ++l) {
-    auto& v = nearest[l];
-    v.resize(setting_.practices.size());
-    std::iota(v.begin(), v.end(), 0u);
-    std::stable_sort(v.begin(), v.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return terr.travel_minutes(l, setting_.practices[a].locality) <
-             terr.travel_minutes(l, setting_.practices[b].locality);
-    });
-  }
+  for (auto& h : heaps)
+    for (std::size_t i = h.size() / 2; i-- > 0;) sift_down(h, i);
+
+  struct Cursor {
+    std::vector<std::uint32_t> order;  // nearest practices first (a prefix)
+    std::size_t next = 0;              // order[0, next) are full
+  };
+  std::vector<Cursor> near(terr.size());
+  auto practice_for = [&](std::size_t l) -> std::uint32_t {
+    Cursor& c = near[l];
+    for (;;) {
+      if (c.next == c.order.size()) {
+        if (c.order.size() == n_practices) return kNone;  // every practice is full
+        const float* row = terr.travel_row(l);
+        c.order = nearest_first(n_practices, std::max<std::size_t>(8, 4 * c.order.size()),
+                                [&](std::uint32_t p) { return row[setting_.practices[p].locality]; });
+        if (c.next == c.order.size()) return kNone;
+      }
+      const std::uint32_t pi = c.order[c.next];
+      if (room[pi] >= 1.0) return pi;
+      ++c.next;
+    }
+  };
+
   const std::size_t n = residents_.size();
   std::vector<std::uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0u);
-  for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
-  for (std::uint32_t r : order) {
+  // Fisher-Yates, with the draws taken kPrefetch steps ahead (same draws, same
+  // order) so that the element to swap is already on its way to the cache.
+  {
+    std::array<std::uint32_t, kPrefetch> ahead{};
+    std::size_t drawn = n;  // next i whose draw is still to take
+    auto draw_next = [&] {
+      const auto j = static_cast<std::uint32_t>(rng.below(drawn));
+      ahead[drawn % kPrefetch] = j;
+      __builtin_prefetch(&order[j], 1);
+      --drawn;
+    };
+    for (std::size_t k = 0; k < kPrefetch && drawn > 1; ++k) draw_next();
+    for (std::size_t i = n; i > 1; --i) {
+      const std::uint32_t j = ahead[i % kPrefetch];
+      if (drawn > 1) draw_next();
+      std::swap(order[i - 1], order[j]);
+    }
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k + kPrefetch < n) {
+      const std::uint32_t ahead = order[k + kPrefetch];
+      __builtin_prefetch(&residents_.cell[ahead]);
+      __builtin_prefetch(&residents_.locality[ahead]);
+      __builtin_prefetch(&residents_.gp[ahead], 1);
+    }
+    const std::uint32_t r = order[k];
     const double share = residents_.precarious(r) ? p_.residents.gp_registered_share_precarious
                                                   : p_.residents.gp_registered_share;
     if (!rng.bernoulli(share)) continue;
-    for (std::uint32_t pi : nearest[residents_.locality[r]]) {
-      if (room[pi] < 1.0) continue;
-      std::uint32_t best = practice_gps[pi].front();
-      for (std::uint32_t gi : practice_gps[pi])  // the GP with most room left
-        if (static_cast<double>(gps_[gi].patients) / gps_[gi].activity < static_cast<double>(gps_[best].patients) / gps_[best].activity) best = gi;
-      residents_.gp[r] = best;
-      ++gps_[best].patients;
-      room[pi] -= 1.0;
-      break;
-    }
+    const std::uint32_t pi = practice_for(residents_.locality[r]);
+    if (pi == kNone) continue;
+    auto& h = heaps[pi];
+    const std::uint32_t best = h.front().gp;
+    residents_.gp[r] = best;
+    ++gps_[best].patients;
+    h.front().load = load(best);
+    sift_down(h, 0);
+    room[pi] -= 1.0;
   }
 }
 
@@ -156,18 +248,25 @@ void Replicate::build_services() {
   for (const auto& h : hours_) overlap_.push_back(hours_[0].intersect(h));
   // The right door for each locality and theme: the nearest service that
   // handles the theme and covers the locality.
-  right_service_.assign(terr.size(), {});
-  for (std::size_t l = 0; l < terr.size(); ++l)
-    for (std::size_t t = 0; t < kThemes; ++t) {
-      std::uint32_t best = kNone;
-      for (std::uint32_t s : by_theme_[t]) {
-        if (!setting_.services[s].covers[l]) continue;
-        if (best == kNone || terr.travel_minutes(l, setting_.services[s].locality) <
-                                 terr.travel_minutes(l, setting_.services[best].locality))
-          best = s;
+  // Services in the outer loop (each one's coverage read once, in order): the
+  // same candidates in the same order for every (locality, theme) as a scan
+  // of by_theme_, at the cost of the coverage rather than localities x
+  // services.
+  std::array<std::uint32_t, kThemes> none;
+  none.fill(kNone);
+  right_service_.assign(terr.size(), none);
+  for (std::uint32_t s = 0; s < setting_.services.size(); ++s) {
+    const auto& spec = setting_.services[s];
+    for (std::size_t l = 0; l < terr.size(); ++l) {
+      if (!spec.covers[l]) continue;
+      const float here = terr.travel_minutes(l, spec.locality);
+      for (std::size_t t = 0; t < kThemes; ++t) {
+        if (!spec.themes.test(t)) continue;
+        std::uint32_t& best = right_service_[l][t];
+        if (best == kNone || here < terr.travel_minutes(l, setting_.services[best].locality)) best = s;
       }
-      right_service_[l][t] = best;
     }
+  }
 }
 
 void Replicate::build_ties(sim::Stream& rng) {
@@ -175,18 +274,24 @@ void Replicate::build_ties(sim::Stream& rng) {
   // more. Initial trust spreads from new (instrumental) to cooperation.
   const auto& terr = setting_.territory;
   if (workers_.empty()) return;
-  std::vector<std::uint32_t> svc(services_.size());
+  // The `pool` nearest services of each GP's locality (the head of a stable
+  // sort by travel time), computed once per locality.
+  const std::size_t pool = std::min<std::size_t>(services_.size(), static_cast<std::size_t>(p_.ties.initial_partner_pool));
+  std::vector<std::vector<std::uint32_t>> nearest_services(terr.size());
+  std::vector<std::uint8_t> known(terr.size(), 0);
   for (std::uint32_t g = 0; g < gps_.size(); ++g) {
     const double mean = p_.ties.initial_ties_per_gp[static_cast<std::size_t>(gps_[g].profile)];
     // Poisson(mean) by inversion: few ties, short loop.
     int k = 0;
     for (double prod = rng.uniform(), lim = std::exp(-mean); prod > lim; prod *= rng.uniform()) ++k;
-    std::iota(svc.begin(), svc.end(), 0u);
-    std::stable_sort(svc.begin(), svc.end(), [&](std::uint32_t a, std::uint32_t b) {
-      return terr.travel_minutes(gps_[g].locality, setting_.services[a].locality) <
-             terr.travel_minutes(gps_[g].locality, setting_.services[b].locality);
-    });
-    const std::size_t pool = std::min<std::size_t>(svc.size(), static_cast<std::size_t>(p_.ties.initial_partner_pool));
+    const std::uint32_t l = gps_[g].locality;
+    if (!known[l]) {
+      const float* row = terr.travel_row(l);
+      nearest_services[l] = nearest_first(services_.size(), pool,
+                                          [&](std::uint32_t s) { return row[setting_.services[s].locality]; });
+      known[l] = 1;
+    }
+    const auto& svc = nearest_services[l];
     for (int i = 0; i < k; ++i) {
       const auto& sv = services_[svc[rng.below(pool)]];
       const std::uint32_t w = sv.first_worker + static_cast<std::uint32_t>(rng.below(sv.workers));

@@ -6,6 +6,8 @@
 #include <map>
 #include <sstream>
 
+#include "models/calibration.hpp"
+#include "models/compare.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/stats.hpp"
@@ -158,6 +160,8 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
     w.write_strings(base + "/parameters/unit", pu);
     w.write_strings(base + "/parameters/source", ps);
   }
+  write_analysis(w, ex, setting, res);  // /comparisons and /sensitivity (models/compare.hpp)
+  write_calibration(w, res);  // /calibration (models/calibration.hpp)
   w.commit();
 }
 

@@ -223,6 +223,12 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
     throw toml_error(file, pn ? *pn : node, "sweep.parameters: expected a table of parameter = range");
   std::vector<Axis> axes;
   collect_axes(*pn->as_table(), "", grid, file, axes);
+  // toml++ tables iterate in key order; keep the order of the file instead.
+  std::stable_sort(axes.begin(), axes.end(), [](const Axis& a, const Axis& b) {
+    const auto& pa = a.where->source().begin;
+    const auto& pb = b.where->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
 
   // Every value must be one the parameter accepts: try them on a copy.
   const auto& table = param_table();
@@ -313,8 +319,8 @@ void write_sensitivity(sim::h5::Writer& w, const Experiment& ex, const Experimen
     std::vector<double> ys;
     for (std::size_t p = 0; p < P; ++p)
       if (!std::isnan(means[p * M + m])) xs.push_back(x[p]), ys.push_back(means[p * M + m]);
-    const auto r = prcc(xs, ys);
-    for (std::size_t k = 0; k < K; ++k) coef[m * K + k] = r[k];
+    const auto r = prcc(xs, ys);  // empty when no point has a value
+    for (std::size_t k = 0; k < K; ++k) coef[m * K + k] = k < r.size() ? r[k] : std::nan("");
   }
   w.create_group("/sensitivity");
   w.set_attribute("/sensitivity", "method", d.method);

@@ -114,6 +114,11 @@ class Stream {
   std::size_t discrete(std::span<const double> weights) {
     double total = 0;
     for (double w : weights) total += w;
+    return discrete(weights, total);
+  }
+  // The same draw with the weights' sum given (it must be the sum taken in
+  // index order, as above): for a fixed table drawn from many times.
+  std::size_t discrete(std::span<const double> weights, double total) {
     double x = uniform() * total;
     for (std::size_t i = 0; i < weights.size(); ++i) {
       if (x < weights[i]) return i;

@@ -1,6 +1,10 @@
-// `passerelle run EXPERIMENT.toml -o OUT.h5`
+// `passerelle run EXPERIMENT.toml -o OUT.h5`: a durable run (run.hpp) that
+// can be interrupted, resumed, split into shards or spread over MPI ranks.
+#include <unistd.h>
+
 #include <atomic>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -8,44 +12,96 @@
 #include "models/cli/commands.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
+#include "sim/mpi_comm.hpp"
 #include "sim/progress.hpp"
 
 namespace cli {
 namespace {
 
 std::atomic<bool> g_stop{false};
-extern "C" void on_signal(int) { g_stop.store(true); }
+
+// First SIGINT/SIGTERM: stop handing out tasks, let those in flight finish
+// and save them. Second: leave at once; the checkpoint is consistent
+// whatever the moment (a record cut short is dropped on resume).
+extern "C" void on_signal(int) {
+  if (g_stop.exchange(true)) {
+    const char msg[] = "\npasserelle: interrupted again: abandoning the tasks in flight\n";
+    (void)!::write(2, msg, sizeof msg - 1);
+    ::_exit(130);
+  }
+  const char msg[] = "\npasserelle: stopping after the tasks in flight (interrupt again to abandon them)\n";
+  (void)!::write(2, msg, sizeof msg - 1);
+}
 
 struct RunArgs {
-  std::string experiment, output;
+  std::string experiment, output, shard;
   unsigned threads = 0;
   int replicates = 0;
   long long seed = -1;
-  bool force = false, quiet = false;
+  bool force = false, quiet = false, resume = false;
 };
 
+std::string shell_quote(const std::string& s) {
+  if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,@") ==
+                        std::string::npos)
+    return s;
+  std::string o = "'";
+  for (char c : s) o += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return o + "'";
+}
+
+// The command that continues this run (same overrides: the checkpoint
+// checks them).
+std::string resume_command(const RunArgs& a) {
+  std::string c = "passerelle run " + shell_quote(a.experiment) + " -o " + shell_quote(a.output);
+  if (a.replicates > 0) c += " --replicates " + std::to_string(a.replicates);
+  if (a.seed >= 0) c += " --seed " + std::to_string(a.seed);
+  if (!a.shard.empty()) c += " --shard " + a.shard;
+  if (a.threads > 0) c += " --threads " + std::to_string(a.threads);
+  return c + " --resume";
+}
+
 int run(const RunArgs& a) {
-  namespace fs = std::filesystem;
   models::Experiment ex = models::load_experiment(a.experiment);
   if (a.replicates > 0) ex.replicates = a.replicates;
   if (a.seed >= 0) ex.seed = static_cast<std::uint64_t>(a.seed);
-  if (fs::exists(a.output) && !a.force)
-    throw sim::InputError("", 0, 0, "-o " + a.output + ": the file exists (use --force to overwrite)");
+  models::DurableOptions opt;
+  opt.output = a.output;
+  opt.resume = a.resume;
+  opt.force = a.force;
+  if (!a.shard.empty()) opt.shard = models::parse_shard(a.shard);  // checked by the option's validator
   const models::Setting setting = models::build_setting(ex);
+
+  const sim::mpi::Session comm;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  models::RunOptions opt;
-  opt.threads = a.threads;
-  opt.progress = !a.quiet && sim::Progress::stderr_is_terminal();
-  opt.stop = &g_stop;
-  const auto res = models::run_experiment(ex, setting, opt);
-  if (g_stop.load() || res.completed < res.total) {
-    std::cerr << "passerelle: interrupted after " << res.completed << " of " << res.total
-              << " replicates; no results file written\n";
+  opt.run.threads = a.threads;
+  opt.run.progress = !a.quiet && sim::Progress::stderr_is_terminal();
+  opt.run.stop = &g_stop;
+  if (!a.quiet && comm.is_root()) opt.notice = [](const std::string& s) { std::cerr << "passerelle: " << s << "\n"; };
+  models::DurableOutcome res;
+  try {
+    res = models::run_durably(ex, setting, opt, comm);
+  } catch (const sim::InputError&) {
+    throw;  // found before anything ran; every rank learnt it
+  } catch (const std::exception& e) {
+    if (comm.is_root() && std::filesystem::exists(models::checkpoint_path(a.output)))
+      std::cerr << "passerelle: the finished tasks are kept in " << models::checkpoint_path(a.output).string()
+                << "; once the cause is fixed, continue with:\n  " << resume_command(a) << "\n";
+    throw;
+  }
+  if (!comm.is_root()) return res.exit_code;
+  if (res.status == models::DurableOutcome::Status::Interrupted) {
+    std::cerr << "passerelle: interrupted: " << res.done << " of " << res.tasks << " tasks are saved in "
+              << res.checkpoint.string() << "\ncontinue with:\n  " << resume_command(a) << "\n";
     return 130;
   }
-  models::write_results(a.output, a.force, ex, setting, res);
-  if (!a.quiet) std::cout << models::summary_text(a.output) << "\nResults: " << a.output << "\n";
+  if (a.quiet) return 0;
+  if (opt.shard)
+    std::cout << "Shard " << a.shard << " (" << res.tasks << " tasks): " << a.output
+              << "\nJoin the shards with: passerelle merge OUT.h5 SHARD_FILES...\n";
+  else
+    std::cout << models::summary_text(a.output) << "\nResults: " << a.output << "\n";
   return 0;
 }
 
@@ -55,11 +111,21 @@ Command add_run(CLI::App& app) {
   auto a = std::make_shared<RunArgs>();
   auto* c = app.add_subcommand("run", "run an experiment and write its HDF5 results");
   c->add_option("experiment", a->experiment, "experiment file (TOML)")->required();
-  c->add_option("-o,--output", a->output, "results file (HDF5)")->required();
+  c->add_option("-o,--output", a->output, "results file (HDF5), or the shard file with --shard")->required();
   c->add_option("--threads", a->threads, "worker threads (0: all cores)")->check(CLI::Range(0u, 4096u));
   c->add_option("--replicates", a->replicates, "override the number of replicates")->check(CLI::Range(1, 100000));
   c->add_option("--seed", a->seed, "override the base seed")->check(CLI::Range(0LL, 9007199254740991LL));
-  c->add_flag("--force", a->force, "overwrite an existing results file");
+  c->add_option("--shard", a->shard,
+                "run only slice I of N of the scenario x replicate grid (contiguous slices) and write a shard "
+                "file for `passerelle merge`")
+      ->check(CLI::Validator(
+          [](std::string& s) {
+            return models::parse_shard(s) ? std::string() : "expected I/N with 1 <= I <= N, got '" + s + "'";
+          },
+          "I/N", "shard"));
+  c->add_flag("--resume", a->resume,
+              "continue an interrupted run from OUT.partial (same experiment, seed, replicates and shard)");
+  c->add_flag("--force", a->force, "overwrite an existing results file; without --resume, discard a checkpoint");
   c->add_flag("--quiet", a->quiet, "no progress line, no summary");
   return {c, [a] { return run(*a); }};
 }

@@ -20,5 +20,8 @@ Command add_validate(CLI::App& app);
 Command add_info(CLI::App& app);
 Command add_params(CLI::App& app);
 Command add_list(CLI::App& app);
+Command add_compare(CLI::App& app);  // cmd_analyse.cpp
+Command add_report(CLI::App& app);
+Command add_merge(CLI::App& app);    // cmd_merge.cpp
 
 }  // namespace cli

@@ -10,7 +10,9 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string(PASSERELLE_VERSION));
   const std::vector<cli::Command> commands = {cli::add_run(app), cli::add_validate(app), cli::add_info(app),
-                                              cli::add_params(app), cli::add_list(app)};
+                                              cli::add_params(app), cli::add_list(app),
+                                              cli::add_compare(app), cli::add_report(app),
+                                              cli::add_merge(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -17,6 +17,13 @@ const InterventionRegistry& interventions() {
 void register_builtin_interventions(InterventionRegistry& r) {
   register_secrecy(r);
   register_health_mediator(r);
+  register_vade_mecum(r);
+  register_meetings(r);
+  register_sector_merge(r);
+  register_prevention_pathway(r);
+  register_coordinator(r);
+  register_single_referent(r);
+  register_shared_premises(r);
 }
 
 }  // namespace models

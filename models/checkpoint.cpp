@@ -1,0 +1,230 @@
+#include "models/checkpoint.hpp"
+
+#include <sstream>
+
+#include "sim/byte_codec.hpp"
+#include "sim/input_error.hpp"
+#include "sim/record_log.hpp"
+
+namespace models {
+namespace {
+
+// Bump when the encoding changes: an old checkpoint is then refused with a
+// clear message instead of being misread.
+constexpr std::uint64_t kFormat = 1;
+constexpr std::uint32_t kTaskRecord = 0x4B534154;  // "TASK"
+
+// Every Recorder member is listed below. If this fires, Recorder changed:
+// add the new member to put_recorder/get_recorder, bump kFormat, then
+// update the size here.
+static_assert(sizeof(Recorder) == 1576, "Recorder changed: update the checkpoint encoding (models/checkpoint.cpp)");
+static_assert(sizeof(ReplicateResult) == 1632, "ReplicateResult changed: update the checkpoint encoding");
+
+template <class A>
+void put_array(sim::ByteWriter& w, const A& a) {
+  for (const auto& row : a)
+    for (double v : row) w.f64(v);
+}
+template <class A>
+void get_array(sim::ByteReader& r, A& a) {
+  for (auto& row : a)
+    for (double& v : row) v = r.f64();
+}
+
+void put_recorder(sim::ByteWriter& w, const Recorder& c) {
+  w.i64(c.warmup_end);
+  w.i64(c.horizon);
+  w.i64(c.weeks);
+  for (double v : c.gp_minutes) w.f64(v);
+  for (double v : {c.worker_minutes, c.coordinator_minutes, c.wrong_door_hops, c.contact_attempts,
+                   c.contact_failures, c.consent_refusals, c.secrecy_blocked, c.self_referrals, c.gp_disclosures,
+                   c.reassessments, c.sector_redirects, c.reports_back, c.medicalised_consultations, c.cost_eur,
+                   c.onset, c.resolved, c.abandoned, c.open, c.chronic, c.never_disclosed, c.unmet_days,
+                   c.eligible_90d, c.unresolved_90d})
+    w.f64(v);
+  w.f32s(c.days_to_resolution);
+  put_array(w, c.by_type);
+  put_array(w, c.by_precarity);
+  put_array(w, c.by_rurality);
+  for (const auto& series : c.weekly) w.f64s(series);
+}
+
+void get_recorder(sim::ByteReader& r, Recorder& c) {
+  c.warmup_end = r.i64();
+  c.horizon = r.i64();
+  c.weeks = static_cast<int>(r.i64());
+  for (double& v : c.gp_minutes) v = r.f64();
+  for (double* v : {&c.worker_minutes, &c.coordinator_minutes, &c.wrong_door_hops, &c.contact_attempts,
+                    &c.contact_failures, &c.consent_refusals, &c.secrecy_blocked, &c.self_referrals,
+                    &c.gp_disclosures, &c.reassessments, &c.sector_redirects, &c.reports_back,
+                    &c.medicalised_consultations, &c.cost_eur, &c.onset, &c.resolved, &c.abandoned, &c.open,
+                    &c.chronic, &c.never_disclosed, &c.unmet_days, &c.eligible_90d, &c.unresolved_90d})
+    *v = r.f64();
+  c.days_to_resolution = r.f32s();
+  get_array(r, c.by_type);
+  get_array(r, c.by_precarity);
+  get_array(r, c.by_rurality);
+  for (auto& series : c.weekly) series = r.f64s();
+}
+
+}  // namespace
+
+CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint32_t shard_index,
+                                   std::uint32_t shard_count) {
+  CheckpointHeader h;
+  h.software_version = PASSERELLE_VERSION;
+  h.experiment_text = ex.text;
+  h.experiment_file = ex.file;
+  std::error_code ec;
+  h.working_dir = std::filesystem::current_path(ec).string();
+  h.seed = ex.seed;
+  h.replicates = ex.replicates;
+  for (const auto& s : ex.scenarios) h.scenarios.push_back(s.name);
+  h.tasks = static_cast<std::uint64_t>(ex.scenarios.size()) * static_cast<std::uint64_t>(ex.replicates);
+  h.sharded = sharded;
+  h.shard_index = shard_index;
+  h.shard_count = shard_count;
+  return h;
+}
+
+std::string experiment_mismatch(const CheckpointHeader& a, const CheckpointHeader& b) {
+  std::ostringstream s;
+  if (a.experiment_text != b.experiment_text) s << "the experiment text differs; ";
+  if (a.seed != b.seed) s << "base seed " << a.seed << " vs " << b.seed << "; ";
+  if (a.replicates != b.replicates) s << a.replicates << " vs " << b.replicates << " replicates; ";
+  if (a.scenarios != b.scenarios) s << "the scenarios differ; ";
+  if (a.software_version != b.software_version)
+    s << "software version " << a.software_version << " vs " << b.software_version << "; ";
+  std::string out = s.str();
+  if (!out.empty()) out.resize(out.size() - 2);
+  return out;
+}
+
+std::string header_mismatch(const CheckpointHeader& saved, const CheckpointHeader& now) {
+  std::string out = experiment_mismatch(saved, now);
+  if (saved.shard_index != now.shard_index || saved.shard_count != now.shard_count) {
+    if (!out.empty()) out += "; ";
+    out += "shard " + std::to_string(saved.shard_index) + "/" + std::to_string(saved.shard_count) + " vs " +
+           std::to_string(now.shard_index) + "/" + std::to_string(now.shard_count);
+  }
+  return out;
+}
+
+std::string encode_header(const CheckpointHeader& h) {
+  sim::ByteWriter w;
+  w.u64(kFormat);
+  w.str(h.software_version);
+  w.str(h.experiment_text);
+  w.str(h.experiment_file);
+  w.str(h.working_dir);
+  w.u64(h.seed);
+  w.i64(h.replicates);
+  w.u64(h.scenarios.size());
+  for (const auto& s : h.scenarios) w.str(s);
+  w.u64(h.tasks);
+  w.u64(h.sharded ? 1 : 0);
+  w.u32(h.shard_index);
+  w.u32(h.shard_count);
+  return w.take();
+}
+
+CheckpointHeader decode_header(const std::string& bytes, const std::string& what) {
+  sim::ByteReader r(bytes, what);
+  if (const auto f = r.u64(); f != kFormat)
+    throw sim::InputError(what, 0, 0,
+                          "checkpoint format " + std::to_string(f) + ", this passerelle reads format " +
+                              std::to_string(kFormat) + " (rerun with --force to start over)");
+  CheckpointHeader h;
+  h.software_version = r.str();
+  h.experiment_text = r.str();
+  h.experiment_file = r.str();
+  h.working_dir = r.str();
+  h.seed = r.u64();
+  h.replicates = r.i64();
+  h.scenarios.resize(r.count(8));
+  for (auto& s : h.scenarios) s = r.str();
+  h.tasks = r.u64();
+  h.sharded = r.u64() != 0;
+  h.shard_index = r.u32();
+  h.shard_count = r.u32();
+  if (!r.done()) r.fail("trailing bytes");
+  return h;
+}
+
+std::string encode_task(std::size_t task, const ReplicateResult& res) {
+  sim::ByteWriter w;
+  w.u32(kTaskRecord);
+  w.u64(task);
+  w.u64(res.summary.size());
+  for (const auto& [name, v] : res.summary) {
+    w.str(name);
+    w.f64(v);
+  }
+  put_recorder(w, res.rec);
+  w.u64(res.events);
+  w.u64(res.residents);
+  w.u32(res.gps);
+  w.f64(res.wall_seconds);
+  return w.take();
+}
+
+TaskRecord decode_task(const std::string& bytes, const std::string& what) {
+  sim::ByteReader r(bytes, what);
+  if (r.u32() != kTaskRecord) r.fail("not a task record");
+  TaskRecord t;
+  t.task = static_cast<std::size_t>(r.u64());
+  auto& res = t.result;
+  res.summary.resize(r.count(16));
+  for (auto& [name, v] : res.summary) {
+    name = r.str();
+    v = r.f64();
+  }
+  get_recorder(r, res.rec);
+  res.events = r.u64();
+  res.residents = r.u64();
+  res.gps = r.u32();
+  res.wall_seconds = r.f64();
+  if (!r.done()) r.fail("trailing bytes");
+  return t;
+}
+
+Checkpoint load_checkpoint(const std::filesystem::path& path) {
+  const std::string what = path.string();
+  const sim::LogContents log = sim::read_log(path);
+  Checkpoint c;
+  try {
+    c.header = decode_header(log.header, what);
+    c.tasks.reserve(log.records.size());
+    for (const auto& rec : log.records) {
+      c.tasks.push_back(decode_task(rec, what));
+      if (c.tasks.back().task >= c.header.tasks)
+        throw sim::InputError(what, 0, 0, "task " + std::to_string(c.tasks.back().task) + " outside the grid of " +
+                                              std::to_string(c.header.tasks));
+    }
+  } catch (const sim::RunError& e) {
+    // Checksummed records that do not decode come from another program or
+    // a newer format: the user's file, not a failure of this run.
+    throw sim::InputError(what, 0, 0, std::string("not a readable checkpoint: ") + e.what());
+  }
+  c.valid_bytes = log.valid_bytes;
+  c.torn = log.torn;
+  return c;
+}
+
+SavedExperiment saved_experiment(const CheckpointHeader& h) {
+  SavedExperiment s{parse_experiment(h.experiment_text, h.experiment_file), {}};
+  s.ex.seed = h.seed;
+  s.ex.replicates = static_cast<int>(h.replicates);
+  s.setting_ex = s.ex;
+  namespace fs = std::filesystem;
+  const fs::path file(h.experiment_file);
+  if (file.is_relative() && !h.working_dir.empty()) {
+    // Parse again as if from the original directory: the territory path
+    // then resolves wherever merge runs.
+    Experiment abs = parse_experiment(h.experiment_text, (fs::path(h.working_dir) / file).string());
+    s.setting_ex.territory = abs.territory;
+  }
+  return s;
+}
+
+}  // namespace models
