@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 # local run; CI keeps the default). build-asan: clang with AddressSanitizer +
 # UBSan and the libFuzzer targets (tests/fuzz/README.md), each fuzzed for
 # FUZZ_SECONDS; ThreadSanitizer runs inside the Release build (tests/CMakeLists.txt).
-SANITIZE ?= 0
+SANITIZE ?= 1
 SAN_DIR ?= build-asan
 SAN_CC ?= clang-14
 SAN_CXX ?= clang++-14
