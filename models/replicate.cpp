@@ -185,8 +185,10 @@ std::size_t Replicate::tie_count(Relation at_least) const {
 ReplicateResult Replicate::run() {
   const auto t0 = std::chrono::steady_clock::now();
   queue_.reserve(1024);
-  if (onset_rate_per_minute_ > 0)
-    queue_.push(static_cast<sim::Minute>(onset_rng_.exponential(onset_rate_per_minute_)), kOnset, 0);
+  if (onset_rate_per_minute_ > 0) {
+    onset_clock_ = onset_rng_.exponential(onset_rate_per_minute_);
+    queue_.push(static_cast<sim::Minute>(onset_clock_), kOnset, 0);
+  }
   queue_.push(sim::kMinutesPerWeek, kWeek, 0);
   while (!queue_.empty() && queue_.top().time < horizon_) {
     const sim::Event e = queue_.pop();
@@ -218,7 +220,11 @@ void Replicate::dispatch(const sim::Event& e) {
 
 void Replicate::on_onset() {
   // The next onset of the whole population, then who and which type.
-  queue_.push(now_ + std::max<sim::Minute>(1, static_cast<sim::Minute>(onset_rng_.exponential(onset_rate_per_minute_))), kOnset, 0);
+  // The process runs on a continuous clock: at France scale several needs
+  // arise within one minute, and rounding each gap up to a minute would cap
+  // onsets at one a minute.
+  onset_clock_ += onset_rng_.exponential(onset_rate_per_minute_);
+  queue_.push(static_cast<sim::Minute>(onset_clock_), kOnset, 0);
   const std::size_t k = onset_rng_.discrete(onset_weights_);
   const std::size_t cell = k / kThemes;
   const std::uint32_t lo = residents_.cell_start[cell], hi = residents_.cell_start[cell + 1];

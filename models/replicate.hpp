@@ -206,6 +206,7 @@ class Replicate {
   // onset process: weights per (cell, theme)
   std::vector<double> onset_weights_;
   double onset_rate_per_minute_ = 0;
+  double onset_clock_ = 0;  // exact time of the next onset, in minutes (the queue holds its floor)
   sim::Stream onset_rng_;
 
   sim::EventQueue queue_;

@@ -2,6 +2,7 @@
 // add up, in every replicate and under extreme parameters.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numeric>
 
 #include "helpers.hpp"
@@ -59,4 +60,17 @@ TEST(Accounting, NeedsAreConservedUnderExtremeParameters) {
 
 TEST(Accounting, ShortHorizonStillConserves) {
   expect_conserved(run_one(models::default_params(), 5, 8));
+}
+
+TEST(Accounting, OnsetsScaleWithTheRateEvenAtSeveralPerMinute) {
+  // A Poisson process on a continuous clock: a population whose needs arise
+  // faster than one a minute (France scale) must not be capped at one a minute.
+  auto onsets = [](double factor) {
+    ModelParams p = models::default_params();
+    for (auto& r : p.needs.onset_rate) r *= factor;
+    models::Replicate rep(testing_helpers::herbasse(), p, models::RunSpec{0, 9, 3, 0});
+    return rep.run().summary_value("needs_onset");
+  };
+  const double slow = onsets(5), fast = onsets(500);  // ~0.016 vs ~1.6 onsets a minute
+  EXPECT_NEAR(fast / slow, 100.0, 100.0 * 5 * std::sqrt(1.0 / slow));
 }
