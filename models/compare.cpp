@@ -52,10 +52,13 @@ MetricComparison from_differences(std::string metric, std::string units, const s
   return m;
 }
 
-sim::h5::Table summary_table(const ScenarioResults& sc) {
+sim::h5::Table summary_table(const ScenarioResults& sc, const Experiment& ex) {
   sim::h5::Table t;
   if (sc.replicates.empty()) return t;
-  for (const auto& [field, v] : sc.replicates.front().summary) t.add(field, false, summary_unit(field));
+  const ScenarioSpec* spec = nullptr;
+  for (const auto& s : ex.scenarios)
+    if (s.name == sc.name) spec = &s;
+  for (const auto& [field, v] : sc.replicates.front().summary) t.add(field, false, summary_unit(field, spec));
   for (const auto& rep : sc.replicates)
     for (std::size_t c = 0; c < rep.summary.size() && c < t.columns.size(); ++c)
       t.columns[c].values.push_back(rep.summary[c].second);
@@ -196,11 +199,11 @@ void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& set
     if (sc.name == ex.baseline) base = &sc;
   if (base && !base->replicates.empty()) {
     CompareContext ctx{static_cast<double>(setting.gp_count()), ex.horizon_weeks - ex.warmup_weeks};
-    const auto base_table = summary_table(*base);
+    const auto base_table = summary_table(*base, ex);
     std::vector<ScenarioComparison> comps;
     for (const auto& sc : res.scenarios)
       if (&sc != base && !sc.replicates.empty())
-        comps.push_back(compare_tables(sc.name, summary_table(sc), base->name, base_table, ctx));
+        comps.push_back(compare_tables(sc.name, summary_table(sc, ex), base->name, base_table, ctx));
     write_comparisons(w, comps);
   }
   write_sensitivity(w, ex, res);

@@ -8,6 +8,7 @@
 // function; list that function in interventions/registry.cpp. Nothing in
 // sim/ changes.
 #pragma once
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -90,7 +91,18 @@ class Intervention {
   virtual void on_case_end(Replicate&, std::uint32_t /*need*/, bool /*success*/) {}
   // Extra summary fields (e.g. calibration figures), appended to the summary.
   virtual void report(const Replicate&, std::vector<std::pair<std::string, double>>& /*summary*/) const {}
+  // The unit of each field report() adds ("" for a field it does not add),
+  // written beside it in the results file.
+  virtual std::string_view unit_of(std::string_view /*field*/) const { return {}; }
 };
+
+// unit_of() helper: the unit paired with `field` in a static table, or "".
+template <std::size_t N>
+std::string_view lookup_unit(const std::pair<std::string_view, std::string_view> (&table)[N], std::string_view field) {
+  for (const auto& [name, unit] : table)
+    if (name == field) return unit;
+  return {};
+}
 
 // Most interventions: parameters in a struct P with a `Schedule schedule`.
 template <class Derived, class P>

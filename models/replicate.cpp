@@ -197,6 +197,9 @@ ReplicateResult Replicate::run() {
     dispatch(e);
   }
   now_ = horizon_;
+  // The week event at the horizon itself is never popped: take the last
+  // week's snapshot here so that the final week is not left at zero.
+  snapshot_week(horizon_ - 1);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return finish(wall);
 }
@@ -253,8 +256,12 @@ void Replicate::on_onset() {
 
 void Replicate::on_week() {
   queue_.push(now_ + sim::kMinutesPerWeek, kWeek, 0);
-  // Snapshot at the end of the week just finished.
-  const sim::Minute t = now_ - 1;
+  snapshot_week(now_ - 1);  // the week just finished
+}
+
+void Replicate::snapshot_week(sim::Minute t) {
+  // Stock variables (queues, open needs, ties) as they stand at minute t,
+  // recorded against the week that contains t.
   if (!rec_.measuring(t)) return;
   double queued = 0;
   for (const auto& s : services_) queued += static_cast<double>(s.queue.size());

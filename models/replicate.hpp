@@ -139,6 +139,7 @@ class Replicate {
   void dispatch(const sim::Event& e);
   void on_onset();
   void on_week();
+  void snapshot_week(sim::Minute t);
   ReplicateResult finish(double wall_seconds);
 
   // the pathway (pathway_*.cpp)

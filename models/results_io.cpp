@@ -63,10 +63,13 @@ void write_breakdown(sim::h5::Writer& w, const std::string& group, const Scenari
 
 }  // namespace
 
-std::string summary_unit(const std::string& field) {
+std::string summary_unit(const std::string& field, const ScenarioSpec* spec) {
   const auto& u = unit_table();
   if (auto it = u.find(field); it != u.end()) return it->second;
   if (field.rfind("gp_minutes_", 0) == 0) return "min";
+  if (spec)
+    for (const auto& iv : spec->interventions)
+      if (const auto unit = iv->unit_of(field); !unit.empty()) return std::string(unit);
   return "";
 }
 
@@ -128,7 +131,7 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
     // summary: one row per replicate
     sim::h5::Table table;
     const auto& first = sc.replicates.front().summary;
-    for (const auto& [field, v] : first) table.add(field, is_integer_field(field), summary_unit(field));
+    for (const auto& [field, v] : first) table.add(field, is_integer_field(field), summary_unit(field, &spec));
     for (const auto& rep : sc.replicates)
       for (std::size_t c = 0; c < rep.summary.size(); ++c) table.columns[c].values.push_back(rep.summary[c].second);
     w.write_table(base + "/summary", table);

@@ -101,7 +101,8 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
 std::string summary_text(const std::filesystem::path& results);
 std::string summary_json(const std::filesystem::path& results);
 
-// Units of the summary fields (for the HDF5 "units" attributes).
-std::string summary_unit(const std::string& field);
+// Units of the summary fields (for the HDF5 "units" attributes): the
+// pathway's own fields, then those the scenario's interventions report.
+std::string summary_unit(const std::string& field, const ScenarioSpec* spec = nullptr);
 
 }  // namespace models

@@ -157,6 +157,20 @@ class Coordinator : public InterventionBase<Coordinator, CoordinatorParams> {
     out.emplace_back("coordinator_utilisation", available > 0 ? minutes_ / available : 0.0);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"coordinator_capacity", "cases"},
+        {"coordinator_max_concurrent", "cases"},
+        {"coordinator_takeovers", "needs"},
+        {"coordinator_alerts", "needs"},
+        {"coordinator_alert_refusals", "needs"},
+        {"coordinator_case_meetings", "meetings"},
+        {"coordinator_declined_full", "needs"},
+        {"coordinator_utilisation", "share"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   bool has_room(const Replicate& r) {
     if (active_ < capacity_) return true;

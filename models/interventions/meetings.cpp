@@ -163,6 +163,20 @@ class Meetings : public InterventionBase<Meetings, MeetingsParams> {
     out.emplace_back("meetings_themes_learned", themes_learned_);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"meetings_first_gps", "GPs"},
+        {"meetings_first_workers", "workers"},
+        {"meetings_last_gps", "GPs"},
+        {"meetings_evenings", "meetings"},
+        {"meetings_gp_attendances", "attendances"},
+        {"meetings_worker_attendances", "attendances"},
+        {"meetings_ties_touched", "ties"},
+        {"meetings_themes_learned", "themes"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   void teach(Replicate& r, std::uint32_t g, Theme t) {
     if (!(r.gps()[g].knows & (1u << idx(t)))) themes_learned_ += 1;

@@ -141,6 +141,22 @@ class PreventionPathway : public InterventionBase<PreventionPathway, PathwayPara
     summary.emplace_back("prevention_last_dropout", dropout_.empty() ? nan : dropout_.back());
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"prevention_registrations", "residents"},
+        {"prevention_departures", "residents"},
+        {"prevention_pathways", "pathways"},
+        {"prevention_needs_found", "needs"},
+        {"prevention_needs_handed_over", "needs"},
+        {"prevention_min_registered", "residents"},
+        {"prevention_max_pathways_in_a_year", "pathways"},
+        {"prevention_first_departure_week", "week"},
+        {"prevention_first_dropout", "share"},
+        {"prevention_last_dropout", "share"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   // Weekly registrations: Poisson with the pool's rate scaled by adoption.
   void on_register(Replicate& r) {

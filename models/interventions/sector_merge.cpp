@@ -258,6 +258,14 @@ class SectorMerge : public InterventionBase<SectorMerge, MergeParams> {
     summary.emplace_back("sector_merge_travel_minutes", travel_minutes_);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"sector_merge_houses", "houses"},
+        {"sector_merge_travel_minutes", "min"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   std::vector<std::uint8_t> house_;  // per service
   std::vector<double> extra_;        // per locality: added worker minutes per case

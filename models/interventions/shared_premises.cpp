@@ -173,6 +173,19 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
     out.emplace_back("house_case_reviews", reviews_);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"house_gps", "GPs"},
+        {"house_workers", "workers"},
+        {"house_pairs_known", "pairs"},
+        {"house_pairs_cooperation", "pairs"},
+        {"house_in_person_contacts", "contacts"},
+        {"house_joint_days", "days"},
+        {"house_case_reviews", "reviews"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   // Unnamed, the house stands where most people live.
   std::uint32_t home_locality(const Setting& s) const {

@@ -153,6 +153,17 @@ class SingleReferent : public InterventionBase<SingleReferent, ReferentParams> {
     out.emplace_back("referent_weekly_quota", quota_);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"referent_calls", "calls"},
+        {"referent_routed", "needs"},
+        {"referent_unreached", "calls"},
+        {"referent_declined_full", "needs"},
+        {"referent_weekly_quota", "needs/week"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   bool in_scope(const Replicate& r, const Need& need) const {
     if (p_.scope == Scope::All) return true;

@@ -164,6 +164,20 @@ class VadeMecum : public InterventionBase<VadeMecum, VadeMecumParams> {
     out.emplace_back("gps_not_knowing_well_share", not_well_share_);
   }
 
+  std::string_view unit_of(std::string_view field) const override {
+    static constexpr std::pair<std::string_view, std::string_view> kUnits[] = {
+        {"vade_mecum_aware_share", "share"},
+        {"vade_mecum_own_share", "share"},
+        {"vade_mecum_used_more_than_once_share", "share"},
+        {"vade_mecum_found_contact_share", "share"},
+        {"vade_mecum_gps_evaluated", "GPs"},
+        {"vade_mecum_uses", "uses"},
+        {"vade_mecum_contacts_found", "contacts"},
+        {"gps_not_knowing_well_share", "share"},
+    };
+    return lookup_unit(kUnits, field);
+  }
+
  private:
   struct GpState {
     sim::Minute aware_at = kNever;

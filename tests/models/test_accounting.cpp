@@ -74,3 +74,15 @@ TEST(Accounting, OnsetsScaleWithTheRateEvenAtSeveralPerMinute) {
   const double slow = onsets(5), fast = onsets(500);  // ~0.016 vs ~1.6 onsets a minute
   EXPECT_NEAR(fast / slow, 100.0, 100.0 * 5 * std::sqrt(1.0 / slow));
 }
+
+TEST(Accounting, StockSnapshotsCoverEveryMeasuredWeekIncludingTheLast) {
+  // Open needs are a stock: a territory of thousands always has some open, so
+  // a zero in any measured week (the last one especially, whose week event
+  // falls on the horizon itself) means a snapshot was never taken.
+  const auto r = run_one(models::default_params(), 3);
+  const auto& open = r.rec.weekly[static_cast<std::size_t>(models::Weekly::NeedsOpen)];
+  ASSERT_EQ(open.size(), static_cast<std::size_t>(r.rec.weeks));
+  for (std::size_t w = 0; w < open.size(); ++w) EXPECT_GT(open[w], 0) << "week " << w;
+  const auto& ties = r.rec.weekly[static_cast<std::size_t>(models::Weekly::CollaborationTies)];
+  EXPECT_EQ(ties.back(), value(r, "collaboration_ties"));  // the last snapshot is the end state
+}

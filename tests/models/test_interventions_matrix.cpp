@@ -9,6 +9,7 @@
 
 #include "models/intervention.hpp"
 #include "models/replicate.hpp"
+#include "models/run.hpp"
 
 namespace {
 
@@ -52,4 +53,14 @@ TEST(InterventionMatrix, EveryInterventionAloneAndCombinedOnEveryPreset) {
     }
     expect_conserved(run(s, all), preset + " + all interventions");
   }
+}
+
+TEST(InterventionMatrix, EverySummaryFieldHasAUnit) {
+  // The results file writes a unit beside every summary column; a field an
+  // intervention adds without declaring its unit (unit_of) would go unlabelled.
+  models::ScenarioSpec spec;
+  for (const auto& t : models::interventions().all()) spec.interventions.push_back(make(t));
+  const models::Setting s = models::load_setting("herbasse", 1.0);
+  const auto r = run(s, spec.interventions);
+  for (const auto& [field, v] : r.summary) EXPECT_FALSE(models::summary_unit(field, &spec).empty()) << field;
 }
