@@ -1,181 +1,199 @@
-// The pending-event set: a 4-ary min-heap of small POD events ordered by
-// (time, sequence). The sequence number is the insertion order, so events at
-// the same minute come out in the order they were scheduled, on every
-// platform and thread count. No allocation once the heap has grown.
+// The pending-event set. Events come out in (time, sequence) order, the
+// sequence number being the push order, so that events at the same minute
+// come out in the order they were scheduled, on every platform and thread
+// count.
 //
-// Layout (bench/README.md, "Performance"): a 4-ary heap is half as deep as
-// a binary one, and the four children of a node (4 x 32 bytes) share two
-// cache lines: the storage is 128-byte aligned and the root sits at slot 3,
-// so that every group of siblings starts on a line boundary. pop() moves the
-// hole down to a leaf by the smallest child only, then lets the last event
-// climb back (Floyd's variant): one comparison fewer per level, and the last
-// event, a late one, rarely climbs. The children are picked branch-free,
-// with the level below prefetched once the heap outgrows the core's caches. The order of events is exactly that of
-// the plain binary heap it replaces: (time, seq) is a total order.
+// Layout (bench/README.md): a calendar of one bucket per minute over a
+// sliding window of 2^window_bits minutes (2^17 by default: 13 weeks), plus
+// a 4-ary heap (sim/event_heap.hpp) for what lies outside it.
+//  - A bucket is a FIFO list of events at one minute. Pushes are numbered in
+//    order, so appending keeps each bucket in sequence order: no comparison
+//    at all for the near future, which is where a simulation schedules.
+//  - The window starts at the time of the last event popped (`cursor_`).
+//    Everything in a bucket lies in [cursor_, cursor_ + window), so bucket
+//    b = time mod window, read circularly from cursor_'s bucket, is in time
+//    order; a bitmap of non-empty buckets (with a summary of non-empty
+//    words) finds the next one in a few word tests.
+//  - An event outside the window (further ahead, or pushed into the past)
+//    goes to the heap. The earliest event is the smaller of the first
+//    bucket's head and the heap's top, so nothing ever migrates between the
+//    two and the order is exactly (time, seq), as with the heap alone.
+// Buckets cost 4 bytes each (the tail of a circular list) and are allocated
+// on the first push into the window; events sit in a pool with a free list.
 #pragma once
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
-#include <new>
-#include <type_traits>
-#include <utility>
+#include <vector>
 
-#include "sim/clock.hpp"
+#include "sim/event_heap.hpp"
 
 namespace sim {
 
-struct Event {
-  Minute time = 0;
-  std::uint64_t seq = 0;
-  std::uint32_t kind = 0;     // what happens; meaning owned by the model
-  std::uint32_t target = 0;   // whom it happens to (an index)
-  std::uint32_t tag = 0;      // e.g. a generation counter to detect stale events
-  std::uint32_t aux = 0;      // one more small argument
-};
-static_assert(sizeof(Event) == 32 && std::is_trivially_copyable_v<Event>);
-
 class EventQueue {
  public:
-  EventQueue() = default;
-  EventQueue(const EventQueue& o) { *this = o; }
-  EventQueue& operator=(const EventQueue& o) {
-    if (this != &o) {
-      reserve(o.size_);
-      if (o.size_ > 0) std::memcpy(static_cast<void*>(base()), o.base(), o.size_ * sizeof(Event));
-      size_ = o.size_;
-      next_seq_ = o.next_seq_;
-    }
-    return *this;
-  }
-  EventQueue(EventQueue&& o) noexcept { swap(o); }
-  EventQueue& operator=(EventQueue&& o) noexcept {
-    swap(o);
-    return *this;
-  }
-  ~EventQueue() { release(); }
+  static constexpr unsigned kDefaultWindowBits = 17;
+  explicit EventQueue(unsigned window_bits = kDefaultWindowBits)
+      : window_(std::size_t{1} << window_bits), mask_(window_ - 1) {}
 
   void reserve(std::size_t n) {
-    if (n > capacity_) grow(n);
+    pool_.reserve(n);
+    next_.reserve(n);
   }
   void push(Minute time, std::uint32_t kind, std::uint32_t target, std::uint32_t tag = 0,
             std::uint32_t aux = 0);
+  // The earliest event. Precondition: !empty().
+  const Event& top() const;
   // Removes and returns the earliest event. Precondition: !empty().
   Event pop();
-  const Event& top() const { return base()[0]; }
-  bool empty() const { return size_ == 0; }
-  std::size_t size() const { return size_; }
+  bool empty() const { return size() == 0; }
+  std::size_t size() const { return in_buckets_ + far_.size(); }
   std::uint64_t pushed() const { return next_seq_; }
   // Bytes held by the queue's storage (for memory accounting).
-  std::size_t capacity_bytes() const { return capacity_ == 0 ? 0 : (capacity_ + kPad) * sizeof(Event); }
-  void clear() {
-    size_ = 0;
-    next_seq_ = 0;
+  std::size_t capacity_bytes() const {
+    return pool_.capacity() * sizeof(Event) + (next_.capacity() + tails_.capacity()) * sizeof(std::uint32_t) +
+           (bits_.capacity() + summary_.capacity()) * sizeof(std::uint64_t) + far_.capacity_bytes();
   }
+  void clear();
 
  private:
-  static constexpr std::size_t kArity = 4;
-  static constexpr std::size_t kOffset = 3;  // root at slot 3: sibling groups start on a 128-byte boundary
-  static constexpr std::size_t kPad = kOffset + kArity * kArity;  // + spare slots at the end for prefetches
-  static constexpr std::size_t kPrefetchFrom = 8192;  // events (256 kB): below, the heap sits in L1/L2
-  static constexpr std::align_val_t kAlign{128};
+  static constexpr std::uint32_t kNone = 0xFFFFFFFFu;
 
-  // (time, seq) as one signed 128-bit key: signed high half, unsigned low
-  // half, so that one 128-bit comparison (cmp + sbb) orders two events.
-  __extension__ typedef __int128 Key;
-  static Key key(const Event& e) { return (static_cast<Key>(e.time) << 64) | static_cast<Key>(e.seq); }
-
-  Event* base() { return slots_ + kOffset; }
-  const Event* base() const { return slots_ + kOffset; }
-  void grow(std::size_t want);
-  void release() {
-    if (slots_) ::operator delete(static_cast<void*>(slots_), kAlign);
-    slots_ = nullptr;
-    capacity_ = 0;
+  bool in_window(Minute t) const {
+    return t >= cursor_ && static_cast<std::uint64_t>(t - cursor_) < window_;
   }
-  void swap(EventQueue& o) noexcept {
-    std::swap(slots_, o.slots_);
-    std::swap(size_, o.size_);
-    std::swap(capacity_, o.capacity_);
-    std::swap(next_seq_, o.next_seq_);
+  void allocate_window();
+  // The first non-empty bucket reading circularly from cursor_'s bucket;
+  // kNone if every bucket is empty.
+  std::uint32_t first_bucket() const;
+  // The first non-empty word of bits_ in [from, to), or kNoWord.
+  static constexpr std::size_t kNoWord = ~std::size_t{0};
+  std::size_t next_word(std::size_t from, std::size_t to) const;
+  const Event& bucket_head(std::uint32_t b) const { return pool_[next_[tails_[b]]]; }
+  Event pop_bucket(std::uint32_t b);
+  void set_bit(std::size_t b) {
+    bits_[b >> 6] |= std::uint64_t{1} << (b & 63);
+    summary_[b >> 12] |= std::uint64_t{1} << ((b >> 6) & 63);
+  }
+  void clear_bit(std::size_t b) {
+    if ((bits_[b >> 6] &= ~(std::uint64_t{1} << (b & 63))) == 0)
+      summary_[b >> 12] &= ~(std::uint64_t{1} << ((b >> 6) & 63));
   }
 
-  Event* slots_ = nullptr;     // kOffset unused slots, the heap, kArity^2 unused slots
-  std::size_t size_ = 0;
-  std::size_t capacity_ = 0;   // heap slots
+  std::size_t window_, mask_;
+  Minute cursor_ = 0;                 // time of the last event popped (non-decreasing)
   std::uint64_t next_seq_ = 0;
+  std::size_t in_buckets_ = 0;
+  std::vector<Event> pool_;           // events in buckets
+  std::vector<std::uint32_t> next_;   // pool_[i]'s successor in its circular list, or the next free slot
+  std::uint32_t free_ = kNone;        // head of the free list in pool_
+  std::vector<std::uint32_t> tails_;  // per bucket: the last event (its next_ is the first), or kNone
+  std::vector<std::uint64_t> bits_;   // bit b: bucket b is non-empty
+  std::vector<std::uint64_t> summary_;  // bit w: bits_[w] != 0
+  EventHeap far_;                     // events outside the window
 };
 
-inline void EventQueue::grow(std::size_t want) {
-  std::size_t cap = capacity_ < 64 ? 64 : capacity_ * 2;
-  while (cap < want) cap *= 2;
-  auto* fresh = static_cast<Event*>(::operator new((cap + kPad) * sizeof(Event), kAlign));
-  if (size_ > 0) std::memcpy(static_cast<void*>(fresh + kOffset), base(), size_ * sizeof(Event));
-  release();
-  slots_ = fresh;
-  capacity_ = cap;
+inline void EventQueue::allocate_window() {
+  tails_.assign(window_, kNone);
+  bits_.assign((window_ + 63) / 64, 0);
+  summary_.assign((bits_.size() + 63) / 64, 0);
 }
 
-inline void EventQueue::push(Minute time, std::uint32_t kind, std::uint32_t target,
-                             std::uint32_t tag, std::uint32_t aux) {
-  if (size_ == capacity_) grow(size_ + 1);
+inline void EventQueue::push(Minute time, std::uint32_t kind, std::uint32_t target, std::uint32_t tag,
+                             std::uint32_t aux) {
   const Event e{time, next_seq_++, kind, target, tag, aux};
-  Event* h = base();
-  std::size_t i = size_++;
-  const Key k = key(e);
-  while (i > 0) {  // sift up
-    const std::size_t parent = (i - 1) / kArity;
-    if (!(k < key(h[parent]))) break;
-    h[i] = h[parent];
-    i = parent;
+  if (!in_window(time)) return far_.push(e);
+  if (tails_.empty()) allocate_window();
+  std::uint32_t n;
+  if (free_ != kNone) {
+    n = free_;
+    free_ = next_[n];
+    pool_[n] = e;
+  } else {
+    n = static_cast<std::uint32_t>(pool_.size());
+    pool_.push_back(e);
+    next_.push_back(kNone);
   }
-  h[i] = e;
+  const std::size_t b = static_cast<std::size_t>(time) & mask_;
+  std::uint32_t& tail = tails_[b];
+  if (tail == kNone) {
+    next_[n] = n;
+    set_bit(b);
+  } else {
+    next_[n] = next_[tail];
+    next_[tail] = n;
+  }
+  tail = n;
+  ++in_buckets_;
+}
+
+inline std::uint32_t EventQueue::first_bucket() const {
+  if (in_buckets_ == 0) return kNone;
+  const std::size_t start = static_cast<std::size_t>(cursor_) & mask_;
+  const std::size_t w0 = start >> 6;
+  // The start word, from the start bit on.
+  if (const std::uint64_t m = bits_[w0] & (~std::uint64_t{0} << (start & 63)))
+    return static_cast<std::uint32_t>((w0 << 6) | static_cast<std::size_t>(__builtin_ctzll(m)));
+  // Then the first non-empty word after it, through the summary; wrapping
+  // round, the start word comes last, with only its bits below the start
+  // left (the far end of the window).
+  std::size_t w = next_word(w0 + 1, bits_.size());
+  if (w == kNoWord) w = next_word(0, w0 + 1);
+  return static_cast<std::uint32_t>((w << 6) | static_cast<std::size_t>(__builtin_ctzll(bits_[w])));
+}
+
+inline std::size_t EventQueue::next_word(std::size_t from, std::size_t to) const {
+  for (std::size_t w = from; w < to; w = (w | 63) + 1) {
+    if (const std::uint64_t s = summary_[w >> 6] & (~std::uint64_t{0} << (w & 63))) {
+      const std::size_t found = (w & ~std::size_t{63}) | static_cast<std::size_t>(__builtin_ctzll(s));
+      return found < to ? found : kNoWord;
+    }
+  }
+  return kNoWord;
+}
+
+inline const Event& EventQueue::top() const {
+  const std::uint32_t b = first_bucket();
+  if (b == kNone) return far_.top();
+  const Event& near = bucket_head(b);
+  if (far_.empty() || event_key(near) < event_key(far_.top())) return near;
+  return far_.top();
+}
+
+inline Event EventQueue::pop_bucket(std::uint32_t b) {
+  std::uint32_t& tail = tails_[b];
+  const std::uint32_t head = next_[tail];
+  if (head == tail) {
+    tail = kNone;
+    clear_bit(b);
+  } else {
+    next_[tail] = next_[head];
+  }
+  next_[head] = free_;
+  free_ = head;
+  --in_buckets_;
+  return pool_[head];
 }
 
 inline Event EventQueue::pop() {
-  Event* h = base();
-  const Event out = h[0];
-  const std::size_t n = --size_;
-  if (n == 0) return out;
-  const Event last = h[n];
-  // Move the hole at the root down to a leaf, always by the smallest child.
-  const bool deep = n >= kPrefetchFrom;
-  std::size_t i = 0;
-  for (;;) {
-    const std::size_t c = kArity * i + 1;
-    if (c + kArity <= n) {  // a full group of siblings: branch-free selection
-      // The selection is a data dependency the CPU cannot guess past, so in
-      // a heap larger than the core's caches the next level of every
-      // sibling (4 groups of 2 lines, contiguous) is fetched while this one
-      // is compared: the latencies overlap.
-      if (deep) {
-        const std::size_t g = kArity * c + 1;
-        if (g < n)
-          for (std::size_t j = 0; j < 2 * kArity; ++j) __builtin_prefetch(&h[g + 2 * j]);
-      }
-      std::size_t m = c;
-      for (std::size_t j = 1; j < kArity; ++j) m = key(h[c + j]) < key(h[m]) ? c + j : m;
-      h[i] = h[m];
-      i = m;
-    } else {
-      if (c >= n) break;
-      std::size_t m = c;
-      for (std::size_t j = c + 1; j < n; ++j)
-        if (key(h[j]) < key(h[m])) m = j;
-      h[i] = h[m];
-      i = m;
-      break;  // a node with fewer than four children has only leaves below
-    }
-  }
-  // Then let the former last event climb back to its place.
-  const Key k = key(last);
-  while (i > 0) {
-    const std::size_t parent = (i - 1) / kArity;
-    if (!(k < key(h[parent]))) break;
-    h[i] = h[parent];
-    i = parent;
-  }
-  h[i] = last;
-  return out;
+  const std::uint32_t b = first_bucket();
+  Event e;
+  if (b != kNone && (far_.empty() || event_key(bucket_head(b)) < event_key(far_.top())))
+    e = pop_bucket(b);
+  else
+    e = far_.pop();
+  if (e.time > cursor_) cursor_ = e.time;
+  return e;
+}
+
+inline void EventQueue::clear() {
+  cursor_ = 0;
+  next_seq_ = 0;
+  in_buckets_ = 0;
+  pool_.clear();
+  next_.clear();
+  free_ = kNone;
+  if (!tails_.empty()) allocate_window();
+  far_.clear();
 }
 
 }  // namespace sim

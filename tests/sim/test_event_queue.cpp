@@ -110,15 +110,21 @@ TEST(EventQueue, HandlesExtremeTimes) {
 
 // Reference model: an ordered map keyed by (time, push number). Pushes and
 // pops are interleaved at random, with many ties and pushes into the past.
-void check_against_reference(std::uint64_t seed, Minute time_range, double push_prob) {
+// `hold`: times are drawn ahead of the last event popped, as a simulation
+// schedules (otherwise anywhere in [0, time_range), the past included).
+// `window_bits`: the queue's calendar window; small windows send most
+// events to its far heap and make the window wrap round many times.
+void check_against_reference(std::uint64_t seed, Minute time_range, double push_prob,
+                             unsigned window_bits = EventQueue::kDefaultWindowBits, bool hold = false) {
   sim::Stream rng(seed);
-  EventQueue q;
+  EventQueue q(window_bits);
+  Minute now = 0;
   std::map<std::pair<Minute, std::uint64_t>, Event> ref;
   std::uint64_t pushes = 0;
   std::size_t pops = 0;
   for (int step = 0; step < 20000; ++step) {
     if (ref.empty() || rng.bernoulli(push_prob)) {
-      const auto t = static_cast<Minute>(rng.below(static_cast<std::uint64_t>(time_range)));
+      const auto t = (hold ? now : 0) + static_cast<Minute>(rng.below(static_cast<std::uint64_t>(time_range)));
       const auto kind = static_cast<std::uint32_t>(rng.below(8));
       const auto target = static_cast<std::uint32_t>(rng.below(1000));
       const auto tag = static_cast<std::uint32_t>(step);
@@ -129,7 +135,9 @@ void check_against_reference(std::uint64_t seed, Minute time_range, double push_
     } else {
       const Event want = ref.begin()->second;
       ref.erase(ref.begin());
+      ASSERT_EQ(q.top().seq, want.seq) << "seed " << seed << " step " << step;
       const Event got = q.pop();
+      now = got.time;
       ++pops;
       ASSERT_EQ(got.time, want.time) << "seed " << seed << " step " << step;
       ASSERT_EQ(got.seq, want.seq) << "seed " << seed << " step " << step;
@@ -163,6 +171,37 @@ TEST(EventQueue, MatchesOrderedReferenceWithFewTies) {
 
 TEST(EventQueue, MatchesOrderedReferenceWhenMostlyPopping) {
   check_against_reference(3, 50, 0.5);
+}
+
+TEST(EventQueue, MatchesOrderedReferenceAcrossTheCalendarWindow) {
+  // Windows of 16 and 1,024 minutes against times spread far wider: events
+  // in buckets and in the far heap interleave, ties across the two included.
+  for (unsigned bits : {4u, 10u}) {
+    check_against_reference(10 + bits, 5000, 0.55, bits, true);
+    check_against_reference(20 + bits, 40, 0.55, bits, true);
+    check_against_reference(30 + bits, 100000, 0.6, bits, false);
+    check_against_reference(40 + bits, 3000, 0.5, bits, false);
+  }
+}
+
+TEST(EventQueue, MatchesOrderedReferenceWhenSchedulingAhead) {
+  check_against_reference(5, 200000, 0.55, EventQueue::kDefaultWindowBits, true);
+  check_against_reference(6, 30, 0.5, EventQueue::kDefaultWindowBits, true);
+}
+
+TEST(EventQueue, CopiesAreIndependent) {
+  EventQueue a(6);
+  for (std::uint32_t i = 0; i < 200; ++i) a.push(static_cast<Minute>((i * 37) % 500), 0, i);
+  for (int i = 0; i < 50; ++i) a.pop();
+  EventQueue b = a;
+  a.push(1000, 0, 999);
+  ASSERT_EQ(b.size() + 1, a.size());
+  while (!b.empty()) {
+    const Event x = a.pop(), y = b.pop();
+    ASSERT_EQ(x.seq, y.seq);
+    ASSERT_EQ(x.time, y.time);
+  }
+  EXPECT_EQ(a.pop().target, 999u);
 }
 
 }  // namespace
