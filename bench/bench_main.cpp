@@ -262,7 +262,7 @@ void BM_ExperimentThreads(benchmark::State& state) {
   if (threads == 1) g_one_thread_seconds = per_run;
   if (threads > 1 && g_one_thread_seconds > 0) state.counters["speedup"] = g_one_thread_seconds / per_run;
 }
-BENCHMARK(BM_ExperimentThreads)->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_ExperimentThreads)->Arg(1)->Arg(2)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
