@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "models/nearest_first.hpp"
 #include "models/replicate.hpp"
 
 namespace models {
@@ -160,7 +161,56 @@ void Replicate::gp_respond(std::uint32_t n) {
 }
 
 std::uint32_t Replicate::choose_partner(std::uint32_t g, std::uint32_t n, bool own_sector_only) {
-  // Proximity first, then ties, then availability (MODEL.md §3).
+  // Proximity first, then ties, then availability (MODEL.md §3): the
+  // theme's service with the best score, the lowest-numbered on equal scores
+  // (the first of a scan of by_theme_). Searched without scanning every
+  // service, which at France scale means thousands per referral:
+  // - own sector only: the few services covering the need's locality;
+  // - otherwise, services the GP has ties with, then the others nearest
+  //   first, stopping once even a service with no queue at that distance
+  //   would score below the best (all weights are non-negative).
+  const Need& need = needs_[n];
+  const std::uint32_t l = residents_.locality[need.resident];
+  const std::size_t t = idx(need.theme);
+  const auto& terr = setting_.territory;
+  const float* from_gp = terr.travel_row(gps_[g].locality);
+  std::uint32_t best = kNone;
+  double best_score = 0;
+  auto consider = [&](std::uint32_t s) {
+    double tie = 0;
+    for (const auto& tt : ties_[g])
+      if (workers_[tt.worker].service == s) tie = std::max(tie, decayed(tt, now_));
+    const double score = -p_.choice.proximity_per_minute * from_gp[setting_.services[s].locality] +
+                         p_.choice.trust_weight * tie -
+                         p_.choice.queue_weight * static_cast<double>(services_[s].queue.size());
+    if (best == kNone || score > best_score || (score == best_score && s < best)) {
+      best = s;
+      best_score = score;
+    }
+  };
+  if (own_sector_only) {
+    for (std::uint32_t s : covering(l, t)) consider(s);
+    if (best != kNone) return best;
+  }
+  const auto& themed = by_theme_[t];
+  for (const auto& tt : ties_[g])
+    if (handles(workers_[tt.worker].service, need.theme)) consider(workers_[tt.worker].service);
+  std::vector<std::uint32_t>& order = partner_order_[gps_[g].locality * kThemes + t];
+  for (std::size_t i = 0;; ++i) {
+    if (i == order.size()) {
+      if (order.size() == themed.size()) break;
+      order = nearest_first(themed.size(), std::max<std::size_t>(8, 4 * order.size()),
+                            [&](std::uint32_t k) { return from_gp[setting_.services[themed[k]].locality]; });
+    }
+    const std::uint32_t s = themed[order[i]];
+    const double bound = -p_.choice.proximity_per_minute * from_gp[setting_.services[s].locality];
+    if (best != kNone && bound < best_score) break;
+    consider(s);
+  }
+  return best;
+}
+
+std::uint32_t Replicate::choose_partner_by_scan(std::uint32_t g, std::uint32_t n, bool own_sector_only) const {
   const Need& need = needs_[n];
   const std::uint32_t l = residents_.locality[need.resident];
   const auto& terr = setting_.territory;
@@ -183,6 +233,16 @@ std::uint32_t Replicate::choose_partner(std::uint32_t g, std::uint32_t n, bool o
     if (best != kNone || !own_sector_only) return best;
   }
   return kNone;
+}
+
+const std::vector<std::uint32_t>& Replicate::covering(std::uint32_t l, std::size_t t) {
+  const std::size_t k = l * kThemes + t;
+  if (!covering_built_[k]) {
+    for (std::uint32_t s : by_theme_[t])
+      if (covers(s, l)) covering_[k].push_back(s);
+    covering_built_[k] = 1;
+  }
+  return covering_[k];
 }
 
 std::uint32_t Replicate::pick_worker(std::uint32_t s, std::uint32_t g) const {

@@ -107,6 +107,14 @@ class Replicate {
     if (rec_.measuring(now_)) rec_.cost_eur += eur;
   }
 
+  // The service a GP sends need n to (MODEL.md §3: proximity, ties,
+  // queues; own_sector_only: among those covering the need's locality
+  // first). choose_partner searches indexes built on first use;
+  // choose_partner_by_scan is the plain scan over every service that
+  // defines it, kept for the tests that check the two agree.
+  std::uint32_t choose_partner(std::uint32_t gp, std::uint32_t n, bool own_sector_only);
+  std::uint32_t choose_partner_by_scan(std::uint32_t gp, std::uint32_t n, bool own_sector_only) const;
+
   // Read access for tests and interventions.
   const Residents& residents() const { return residents_; }
   const std::vector<Gp>& gps() const { return gps_; }
@@ -171,7 +179,6 @@ class Replicate {
   void tally(const Need& need, Tally what, double v);
   bool handles(std::uint32_t service, Theme t) const;
   bool covers(std::uint32_t service, std::uint32_t locality) const;
-  std::uint32_t choose_partner(std::uint32_t gp, std::uint32_t n, bool own_sector_only);
   std::uint32_t pick_worker(std::uint32_t service, std::uint32_t gp) const;
   bool gp_knows(std::uint32_t gp, Theme t) const;
   double worker_busy(std::uint32_t worker, std::uint32_t gp) const;
@@ -202,6 +209,14 @@ class Replicate {
   std::vector<sim::WeeklyHours> overlap_;  // GP hours ∩ hours_[i]
   std::vector<std::array<std::uint32_t, kThemes>> right_service_;  // [locality][theme]
   std::array<std::vector<std::uint32_t>, kThemes> by_theme_;       // services handling each theme
+  // choose_partner's indexes, built lazily per (locality x kThemes + theme):
+  // the theme's services nearest the locality first (positions in
+  // by_theme_, a prefix extended when a search reaches its end), and the
+  // theme's services covering the locality (ascending).
+  std::vector<std::vector<std::uint32_t>> partner_order_;
+  std::vector<std::vector<std::uint32_t>> covering_;
+  std::vector<std::uint8_t> covering_built_;
+  const std::vector<std::uint32_t>& covering(std::uint32_t locality, std::size_t theme);
   double mean_trust_ = 0.7;
 
   // onset process: weights per (cell, theme)

@@ -8,6 +8,7 @@
 #include <numeric>
 #include <vector>
 
+#include "models/nearest_first.hpp"
 #include "models/replicate.hpp"
 #include "sim/input_error.hpp"
 
@@ -18,23 +19,6 @@ namespace {
 // Inlined: it runs three times per resident.
 [[gnu::always_inline]] inline double around(sim::Stream& rng, double mean, double spread) {
   return std::clamp(mean + spread * (rng.uniform() + rng.uniform() - 1.0), 0.0, 1.0);
-}
-
-// The first `k` of `items` in the order of a stable sort by `minutes(item)`
-// (ties: the lower item first, i.e. the order a stable sort of an ascending
-// list gives), without sorting the rest.
-template <class Minutes>
-std::vector<std::uint32_t> nearest_first(std::size_t items, std::size_t k, Minutes minutes) {
-  std::vector<std::uint32_t> v(items);
-  std::iota(v.begin(), v.end(), 0u);
-  k = std::min(k, items);
-  std::partial_sort(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end(),
-                    [&](std::uint32_t a, std::uint32_t b) {
-                      const float ma = minutes(a), mb = minutes(b);
-                      return ma < mb || (ma == mb && a < b);
-                    });
-  v.resize(k);
-  return v;
 }
 
 // How far ahead the registration loops prefetch (random accesses over the
@@ -245,6 +229,9 @@ void Replicate::build_services() {
     for (std::size_t t = 0; t < kThemes; ++t)
       if (spec.themes.test(t)) by_theme_[t].push_back(s);
   }
+  partner_order_.assign(terr.size() * kThemes, {});
+  covering_.assign(terr.size() * kThemes, {});
+  covering_built_.assign(terr.size() * kThemes, 0);
   for (const auto& h : hours_) overlap_.push_back(hours_[0].intersect(h));
   // The right door for each locality and theme: the nearest service that
   // handles the theme and covers the locality.
