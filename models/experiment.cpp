@@ -166,6 +166,8 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
         const InterventionType* t = interventions().find(type);
         if (!t) throw toml_error(file, *tn, sim::unknown_key_message("intervention type", type, interventions().names()));
         sc.interventions.push_back(t->parse(*it, file));
+        sc.intervention_sources.emplace_back(static_cast<int>(it->source().begin.line),
+                                             static_cast<int>(it->source().begin.column));
       }
     }
     if (auto err = check_consistency(sc.params); !err.empty())
@@ -190,7 +192,9 @@ Experiment load_experiment(const std::string& path) {
   return parse_experiment(ss.str(), path);
 }
 
-Setting build_setting(const Experiment& ex) {
+namespace {
+
+Setting territory_setting(const Experiment& ex) {
   try {
     if (ex.territory == "synthetic") {
       sim::Stream rng(ex.seed, 0, "synthetic-territory");
@@ -204,6 +208,25 @@ Setting build_setting(const Experiment& ex) {
     if (!e.file().empty()) throw;
     throw InputError(ex.file, 0, 0, e.message());
   }
+}
+
+}  // namespace
+
+Setting build_setting(const Experiment& ex) {
+  Setting s = territory_setting(ex);
+  for (const auto& sc : ex.scenarios)
+    for (std::size_t i = 0; i < sc.interventions.size(); ++i) {
+      try {
+        sc.interventions[i]->check(s);
+      } catch (const InputError& e) {
+        if (!e.file().empty()) throw;
+        const auto [line, column] = i < sc.intervention_sources.size() ? sc.intervention_sources[i] : std::pair{0, 0};
+        throw InputError(ex.file, line, column,
+                         "scenario '" + sc.name + "', intervention " + std::string(sc.interventions[i]->type()) + ": " +
+                             e.message() + " (in the territory '" + ex.territory + "')");
+      }
+    }
+  return s;
 }
 
 }  // namespace models

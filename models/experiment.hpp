@@ -19,6 +19,7 @@ struct ScenarioSpec {
   std::string description;
   ModelParams params;  // defaults + experiment overrides + scenario overrides
   std::vector<std::shared_ptr<const Intervention>> interventions;  // applied in order
+  std::vector<std::pair<int, int>> intervention_sources;  // (line, column) of each one's table, for errors
 };
 
 struct Experiment {
@@ -41,6 +42,9 @@ struct Experiment {
 Experiment load_experiment(const std::string& path);
 Experiment parse_experiment(const std::string& text, const std::string& file);
 // The territory, GPs and services the experiment names (deterministic).
+// The experiment's territory with its GPs and services; then every
+// scenario's interventions are checked against it (Intervention::check), an
+// error naming the experiment file and the intervention's line.
 Setting build_setting(const Experiment& ex);
 // Seed of replicate k: the same for every scenario (common random numbers).
 std::uint64_t replicate_seed(std::uint64_t base_seed, int replicate);

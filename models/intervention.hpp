@@ -59,6 +59,11 @@ class Intervention {
   // Scenario level, before any replicate: change the setting itself (e.g.
   // merge sector centres). Throws sim::InputError for names it cannot find.
   virtual void adapt_setting(Setting&) const {}
+  // Before anything runs (`validate`, and `run` before any output exists):
+  // throws sim::InputError for every name in the parameters that the setting
+  // does not have (localities, services), so that a typo is found at once
+  // rather than in the first replicate.
+  virtual void check(const Setting&) const {}
   // Replicate level, once the agents exist. `self` is this intervention's
   // index, used to schedule its own events.
   virtual void setup(Replicate&, std::uint32_t /*self*/) {}

@@ -88,6 +88,8 @@ class Coordinator : public InterventionBase<Coordinator, CoordinatorParams> {
     return instance;
   }
 
+  void check(const Setting& s) const override { resolve_localities(s, p_.catchment, "coordinator.catchment"); }
+
   void setup(Replicate& r, std::uint32_t self) override {
     if (self >= kNoHandler) throw sim::InputError("", 0, 0, "coordinator: too many interventions in one scenario");
     self_ = static_cast<std::uint8_t>(self);

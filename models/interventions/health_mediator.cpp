@@ -47,6 +47,8 @@ class HealthMediator : public InterventionBase<HealthMediator, MediatorParams> {
     return instance;
   }
 
+  void check(const Setting& s) const override { resolve_localities(s, p_.catchment, "health_mediator.catchment"); }
+
   void setup(Replicate& r, std::uint32_t self) override {
     self_ = self;
     in_catchment_.assign(r.setting().territory.size(), 0);

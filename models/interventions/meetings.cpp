@@ -84,6 +84,8 @@ class Meetings : public InterventionBase<Meetings, MeetingsParams> {
     return instance;
   }
 
+  void check(const Setting& s) const override { resolve_localities(s, p_.catchment, "meetings.catchment"); }
+
   void setup(Replicate& r, std::uint32_t self) override {
     self_ = self;
     std::vector<std::uint8_t> in_loc(r.setting().territory.size(), 0);

@@ -102,6 +102,8 @@ class PreventionPathway : public InterventionBase<PreventionPathway, PathwayPara
     return instance;
   }
 
+  void check(const Setting& s) const override { resolve_localities(s, p_.catchment, "prevention_pathway.catchment"); }
+
   void setup(Replicate& r, std::uint32_t self) override {
     self_ = self;
     std::vector<std::uint8_t> in(r.setting().territory.size(), 0);

@@ -136,6 +136,11 @@ class SectorMerge : public InterventionBase<SectorMerge, MergeParams> {
     return instance;
   }
 
+  void check(const Setting& s) const override {
+    Setting probe = s;
+    adapt_setting(probe);  // every centre and house it names
+  }
+
   void adapt_setting(Setting& s) const override {
     const auto& terr = s.territory;
     // Sectors: the employer's services that do not cover the whole territory,

@@ -96,6 +96,16 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
 
   // The partner services move: from now on they stand in the house's
   // locality (nearest door for its residents, nearest partner for its GPs).
+  void check(const Setting& s) const override {
+    Setting probe = s;
+    adapt_setting(probe);  // the locality
+    std::vector<std::string> names;
+    for (const auto& sp : s.services) names.push_back(sp.name);
+    for (const auto& want : p_.services)
+      if (std::find(names.begin(), names.end(), want) == names.end())
+        throw sim::InputError("", 0, 0, "shared_premises.services: " + sim::unknown_key_message("service", want, names));
+  }
+
   void adapt_setting(Setting& s) const override {
     const std::uint32_t home = home_locality(s);
     for (auto& spec : s.services)

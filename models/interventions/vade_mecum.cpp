@@ -85,6 +85,8 @@ class VadeMecum : public InterventionBase<VadeMecum, VadeMecumParams> {
     return instance;
   }
 
+  void check(const Setting& s) const override { resolve_localities(s, p_.catchment, "vade_mecum.catchment"); }
+
   void setup(Replicate& r, std::uint32_t self) override {
     const auto& gps = r.gps();
     std::vector<std::uint8_t> in_loc(r.setting().territory.size(), 0);

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <sys/wait.h>
 
@@ -129,6 +130,33 @@ TEST(CliEndToEnd, BadInputExitsTwoWithFileAndLineAndWritesNothing) {
   EXPECT_EQ(v.code, 2);
   EXPECT_EQ(sh(kBin + " run " + (dir / "missing.toml").string() + " -o " + out.string()).code, 2);
   EXPECT_EQ(sh(kBin + " run " + (dir / "bad.toml").string() + " -o " + out.string() + " --threads lots").code, 2);
+  fs::remove_all(dir);
+}
+
+TEST(CliEndToEnd, AnInterventionNamingAPlaceTheTerritoryLacksIsFoundBeforeRunning) {
+  // Names in an intervention (a catchment locality, a partner service) can
+  // only be checked against the territory: `validate` and `run` check them
+  // before anything runs — no results file, no checkpoint — and point at the
+  // intervention's table with the names that would do.
+  const auto dir = temp_dir("names");
+  const std::string head = "[experiment]\nname = \"names\"\nterritory = \"herbasse\"\nreplicates = 2\n"
+                           "horizon_weeks = 20\nwarmup_weeks = 4\n[[scenario]]\nname = \"baseline\"\n"
+                           "[[scenario]]\nname = \"with\"\n[[scenario.intervention]]\n";
+  const std::pair<const char*, const char*> cases[] = {
+      {"type = \"coordinator\"\ncatchment = [\"Crépol\", \"Crepoll\"]\n", "Crépol"},
+      {"type = \"shared_premises\"\nlocality = \"Romans-Nord\"\nservices = [\"CCAS Roman\"]\n", "did you mean 'CCAS Romans'"},
+      {"type = \"vade_mecum\"\ncatchment = [\"Nowhere\"]\n", "unknown locality 'Nowhere'"}};
+  for (const auto& [body, hint] : cases) {
+    write(dir / "names.toml", head + body);
+    const auto out = dir / "out.h5";
+    const auto r = sh(kBin + " run " + (dir / "names.toml").string() + " -o " + out.string() + " --quiet");
+    EXPECT_EQ(r.code, 2) << r.output;
+    EXPECT_NE(r.output.find("names.toml:11:1"), std::string::npos) << r.output;
+    EXPECT_NE(r.output.find(hint), std::string::npos) << r.output;
+    EXPECT_FALSE(fs::exists(out));
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator{}), 1) << "a file was left beside names.toml";
+    EXPECT_EQ(sh(kBin + " validate " + (dir / "names.toml").string()).code, 2);
+  }
   fs::remove_all(dir);
 }
 
