@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "models/json_text.hpp"
 #include "models/run.hpp"
 #include "models/sweep.hpp"
 #include "sim/input_error.hpp"
@@ -229,27 +230,6 @@ std::string num(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", prec, v);
   return buf;
-}
-
-std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
-
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += c;
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-    } else o += c;
-  }
-  return o + "\"";
 }
 
 // Width in characters of UTF-8 text.

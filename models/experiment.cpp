@@ -17,14 +17,8 @@ namespace models {
 namespace {
 
 using sim::InputError;
+using sim::check_keys;
 using sim::toml_error;
-
-void check_keys(const toml::table& t, const std::string& file, const std::string& what,
-                const std::vector<std::string>& valid) {
-  for (auto&& [k, v] : t)
-    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
-      throw toml_error(file, v, sim::unknown_key_message(what + " key", k.str(), valid));
-}
 
 template <class T>
 T number(const toml::table& t, const char* key, T def, double lo, double hi, const std::string& file,

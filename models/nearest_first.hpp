@@ -22,8 +22,9 @@ std::vector<std::uint32_t> nearest_first(std::size_t items, std::size_t k, Minut
                       const float ma = minutes(a), mb = minutes(b);
                       return ma < mb || (ma == mb && a < b);
                     });
-  v.resize(k);
-  return v;
+  // A right-sized copy: callers keep these prefixes per locality, and the
+  // full-length scratch vector would hold `items` slots each.
+  return std::vector<std::uint32_t>(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k));
 }
 
 }  // namespace models

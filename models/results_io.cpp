@@ -8,6 +8,7 @@
 
 #include "models/calibration.hpp"
 #include "models/compare.hpp"
+#include "models/json_text.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/stats.hpp"
@@ -187,27 +188,6 @@ std::string fmt(double v, double hw) {
   if (std::isnan(hw)) std::snprintf(buf, sizeof buf, "%.*f", prec, v);
   else std::snprintf(buf, sizeof buf, "%.*f ± %.*f", prec, v, prec, hw);
   return buf;
-}
-
-std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
-
-std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += c;
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-    } else o += c;
-  }
-  return o + "\"";
 }
 
 }  // namespace

@@ -22,14 +22,8 @@ const std::map<std::string, std::string>& embedded_presets();
 namespace {
 
 using sim::InputError;
+using sim::check_keys;
 using sim::toml_error;
-
-void check_keys(const toml::table& t, const std::string& file, const std::string& what,
-                const std::vector<std::string>& valid) {
-  for (auto&& [k, v] : t)
-    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
-      throw toml_error(file, v, sim::unknown_key_message(what + " key", k.str(), valid));
-}
 
 std::string need_string(const toml::table& t, const std::string& key, const std::string& file,
                         const std::string& what) {

@@ -51,4 +51,11 @@ InputError toml_error(const std::string& file, const toml::node& node, const std
                     message);
 }
 
+void check_keys(const toml::table& t, const std::string& file, const std::string& what,
+                const std::vector<std::string>& valid) {
+  for (auto&& [k, v] : t)
+    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
+      throw toml_error(file, v, unknown_key_message(what + " key", k.str(), valid));
+}
+
 }  // namespace sim

@@ -29,6 +29,9 @@ std::string unknown_key_message(std::string_view what, std::string_view key,
                                 const std::vector<std::string>& valid);
 // file:line:column of a TOML node.
 InputError toml_error(const std::string& file, const toml::node& node, const std::string& message);
+// Throws for the first key of `t` not in `valid`, with "did you mean".
+void check_keys(const toml::table& t, const std::string& file, const std::string& what,
+                const std::vector<std::string>& valid);
 
 struct ParamInfo {
   std::string name;
