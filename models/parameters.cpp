@@ -140,6 +140,9 @@ sim::ParamTable<ModelParams> build() {
          M{"residents per FTE", "registered patients a full-time GP accepts", "assumed"});
   t.real("gp.learn_from_search", F(gp.learn_from_search), 0.5, 0, 1,
          M{"probability", "a successful search is remembered for the theme", "assumed"});
+  t.real("gp.guess_nearest_services", F(gp.guess_nearest_services), 6, 1, 100000,
+         M{"services", "a GP who does not know where to send names one of this many services nearest the patient's home, any theme",
+           "assumed (field: partner choice is 'proximity first: the sector social worker, the town hall')"});
 
   // ---- social workers and services (MODEL.md §3, §4.7-8)
   t.real("worker.caseload_per_fte", F(worker.caseload_per_fte), 35, 1, 10000,
@@ -154,6 +157,8 @@ sim::ParamTable<ModelParams> build() {
          M{"probability", "a missed call is returned the next working day", "assumed"});
   t.real("worker.redirect_correct_prob", F(worker.redirect_correct_prob), 0.5, 0, 1,
          M{"probability", "a wrong door names the right one", "assumed (field: \"it's not us, it's…\" without saying who)"});
+  t.real("worker.redirect_nearest_services", F(worker.redirect_nearest_services), 6, 1, 100000,
+         M{"services", "otherwise it names one of this many services nearest itself, any theme", "assumed (proximity first, as for GPs)"});
   t.real("worker.reassess_minutes", F(worker.reassess_minutes), 60, 0, 6000,
          M{"min", "re-assessment when medical information did not travel", "assumed"});
   t.real("worker.reassess_delay_days", F(worker.reassess_delay_days), 14, 0, 365,

@@ -34,11 +34,11 @@ struct ModelParams {
     double knows_well_share, knowledge_well, knowledge_poor, young_share, young_knowledge_factor;
     double consult_minutes, search_minutes, phone_attempt_minutes, form_minutes;
     double busy_in_consultation, strict_stance_share, sector_awareness, list_size;
-    double learn_from_search;
+    double learn_from_search, guess_nearest_services;
   } gp;
   struct Worker {
     double caseload_per_fte, intake_delay_days, busy_base, busy_per_utilisation, callback_prob;
-    double redirect_correct_prob, reassess_minutes, reassess_delay_days, case_duration_cv;
+    double redirect_correct_prob, redirect_nearest_services, reassess_minutes, reassess_delay_days, case_duration_cv;
     PerTheme case_minutes, case_duration_days;
   } worker;
   struct Patient {

@@ -144,8 +144,9 @@ void Replicate::gp_respond(std::uint32_t n) {
   }
   std::uint32_t target = kNone;
   if (knows) target = choose_partner(g, n, draw(n, Purpose::Choice) < p_.gp.sector_awareness);
-  if (target == kNone)
-    target = static_cast<std::uint32_t>(draw(n, Purpose::Choice) * static_cast<double>(services_.size()));
+  if (target == kNone)  // a guess, near the patient's home
+    target = nearby_service(residents_.locality[need.resident], p_.gp.guess_nearest_services, draw(n, Purpose::Choice));
+  if (target == kNone) return close(n, NeedState::Chronic);  // no service at all
   const std::uint32_t worker = pick_worker(target, g);
   bool met = false;  // under one roof: a word in the corridor, no phone
   for (const auto& iv : iv_) met = met || (knows && iv->in_person(*this, g, worker));
@@ -231,6 +232,26 @@ std::uint32_t Replicate::choose_partner_by_scan(std::uint32_t g, std::uint32_t n
       }
     }
     if (best != kNone || !own_sector_only) return best;
+  }
+  return kNone;
+}
+
+std::uint32_t Replicate::nearby_service(std::uint32_t l, double pool, double u, std::uint32_t exclude) {
+  const auto n_pool = static_cast<std::size_t>(pool);
+  const std::size_t want = std::min(n_pool + 1, services_.size());  // one more, in case `exclude` is among them
+  std::vector<std::uint32_t>& near = nearby_[l];
+  if (near.size() < want) {
+    const float* row = setting_.territory.travel_row(l);
+    near = nearest_first(services_.size(), want, [&](std::uint32_t s) { return row[setting_.services[s].locality]; });
+  }
+  // The first n_pool services of `near` other than `exclude`; the k-th of them.
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < near.size() && count < n_pool; ++i) count += near[i] != exclude ? 1 : 0;
+  if (count == 0) return kNone;
+  std::size_t k = std::min(count - 1, static_cast<std::size_t>(u * static_cast<double>(count)));
+  for (std::uint32_t s : near) {
+    if (s == exclude) continue;
+    if (k-- == 0) return s;
   }
   return kNone;
 }

@@ -44,10 +44,10 @@ void Replicate::on_door(std::uint32_t n) {
   // "It's not us, it's…" — naming the right door only sometimes.
   std::uint32_t next = right;
   if (right == kNone || draw(n, Purpose::Navigate) >= p_.worker.redirect_correct_prob) {
-    const auto others = static_cast<double>(services_.size() - 1);
-    if (others < 1) return close(n, NeedState::Chronic);
-    next = static_cast<std::uint32_t>(draw(n, Purpose::Navigate) * others);
-    if (next >= s) ++next;
+    // Otherwise a service it knows of: one near itself.
+    next = nearby_service(setting_.services[s].locality, p_.worker.redirect_nearest_services,
+                          draw(n, Purpose::Navigate), s);
+    if (next == kNone) return close(n, NeedState::Chronic);
   }
   navigate(n, next);
 }

@@ -114,6 +114,11 @@ class Replicate {
   // defines it, kept for the tests that check the two agree.
   std::uint32_t choose_partner(std::uint32_t gp, std::uint32_t n, bool own_sector_only);
   std::uint32_t choose_partner_by_scan(std::uint32_t gp, std::uint32_t n, bool own_sector_only) const;
+  // A door named without knowing where to send (a GP's guess, a worker's
+  // "it's not us, it's…"): one of the `pool` services nearest locality l,
+  // any theme, other than `exclude`, picked by the uniform draw u in [0, 1);
+  // kNone if there is none.
+  std::uint32_t nearby_service(std::uint32_t l, double pool, double u, std::uint32_t exclude = kNone);
 
   // Read access for tests and interventions.
   const Residents& residents() const { return residents_; }
@@ -216,6 +221,9 @@ class Replicate {
   std::vector<std::vector<std::uint32_t>> partner_order_;
   std::vector<std::vector<std::uint32_t>> covering_;
   std::vector<std::uint8_t> covering_built_;
+  // Every service nearest each locality first (a prefix long enough for the
+  // guesses and redirects below), built on first use.
+  std::vector<std::vector<std::uint32_t>> nearby_;
   const std::vector<std::uint32_t>& covering(std::uint32_t locality, std::size_t theme);
   double mean_trust_ = 0.7;
 

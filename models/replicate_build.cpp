@@ -232,6 +232,7 @@ void Replicate::build_services() {
   partner_order_.assign(terr.size() * kThemes, {});
   covering_.assign(terr.size() * kThemes, {});
   covering_built_.assign(terr.size() * kThemes, 0);
+  nearby_.assign(terr.size(), {});
   for (const auto& h : hours_) overlap_.push_back(hours_[0].intersect(h));
   // The right door for each locality and theme: the nearest service that
   // handles the theme and covers the locality.

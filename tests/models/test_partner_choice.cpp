@@ -5,6 +5,9 @@
 // service the plain scan picks, equal scores included.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <vector>
+
 #include "models/experiment.hpp"
 #include "models/replicate.hpp"
 
@@ -62,4 +65,37 @@ TEST(PartnerChoice, IndexedSearchPicksWhatThePlainScanPicks) {
     expect_same_choices(rep, checked);
   }
   EXPECT_GT(checked, 500u);
+}
+
+TEST(PartnerChoice, AGuessedDoorIsOneOfTheNearestServices) {
+  // Proximity first: a door named without knowing is one of the `pool`
+  // services nearest the locality (any theme), never the excluded one, and
+  // draws spread over all of them.
+  const models::Setting s = many_services();
+  models::Replicate rep(s, models::default_params(), models::RunSpec{0, 5, 2, 0});
+  const auto& terr = s.territory;
+  const auto n_services = static_cast<std::uint32_t>(s.services.size());
+  for (std::uint32_t l = 0; l < terr.size(); l += 17) {
+    for (double pool : {1.0, 6.0, 25.0}) {
+      for (std::uint32_t exclude : {models::kNone, rep.nearby_service(l, 1, 0.0)}) {
+        std::vector<std::uint32_t> seen;
+        for (int i = 0; i < 400; ++i) {
+          const double u = (i + 0.5) / 400;
+          const std::uint32_t got = rep.nearby_service(l, pool, u, exclude);
+          ASSERT_LT(got, n_services);
+          ASSERT_NE(got, exclude);
+          if (std::find(seen.begin(), seen.end(), got) == seen.end()) seen.push_back(got);
+        }
+        ASSERT_EQ(seen.size(), static_cast<std::size_t>(pool)) << "locality " << l << " pool " << pool;
+        // Nothing outside `seen` (other than `exclude`) is strictly nearer
+        // than the farthest of them.
+        float farthest = 0;
+        for (auto x : seen) farthest = std::max(farthest, terr.travel_minutes(l, s.services[x].locality));
+        for (std::uint32_t x = 0; x < n_services; ++x) {
+          if (x == exclude || std::find(seen.begin(), seen.end(), x) != seen.end()) continue;
+          EXPECT_GE(terr.travel_minutes(l, s.services[x].locality), farthest) << "service " << x << " was nearer";
+        }
+      }
+    }
+  }
 }
