@@ -160,6 +160,7 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
         const InterventionType* t = interventions().find(type);
         if (!t) throw toml_error(file, *tn, sim::unknown_key_message("intervention type", type, interventions().names()));
         sc.interventions.push_back(t->parse(*it, file));
+        sc.intervention_tables.push_back(*it);
         sc.intervention_sources.emplace_back(static_cast<int>(it->source().begin.line),
                                              static_cast<int>(it->source().begin.column));
       }
@@ -172,7 +173,20 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   if (!seen.count(ex.baseline))
     throw toml_error(file, *head->get("baseline"), "experiment.baseline: no scenario named '" + ex.baseline + "'");
   if (const toml::node* sw = doc.get("sweep")) {
-    const auto base = std::find_if(ex.scenarios.begin(), ex.scenarios.end(), [&](const auto& s) { return s.name == ex.baseline; });
+    // Sweep points derive from the baseline, or from the scenario named by
+    // `from` (to sweep the parameters of its interventions).
+    std::string from = ex.baseline;
+    if (const auto* st = sw->as_table(); st && st->get("from")) {
+      const toml::node& fn = *st->get("from");
+      if (!fn.is_string()) throw toml_error(file, fn, "sweep.from: expected a scenario name");
+      from = *fn.value<std::string>();
+      if (!seen.count(from)) {
+        std::vector<std::string> names;
+        for (const auto& sc : ex.scenarios) names.push_back(sc.name);
+        throw toml_error(file, fn, "sweep.from: " + sim::unknown_key_message("scenario", from, names));
+      }
+    }
+    const auto base = std::find_if(ex.scenarios.begin(), ex.scenarios.end(), [&](const auto& s) { return s.name == from; });
     ex.sweep = expand_sweep(*sw, file, *base, ex.seed, ex.scenarios);
   }
   return ex;

@@ -20,6 +20,7 @@ struct ScenarioSpec {
   ModelParams params;  // defaults + experiment overrides + scenario overrides
   std::vector<std::shared_ptr<const Intervention>> interventions;  // applied in order
   std::vector<std::pair<int, int>> intervention_sources;  // (line, column) of each one's table, for errors
+  std::vector<toml::table> intervention_tables;            // each one's table as written (sweeps re-parse them)
 };
 
 struct Experiment {

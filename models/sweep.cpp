@@ -26,7 +26,62 @@ struct Axis {
   const toml::node* where = nullptr;
   std::vector<double> values;  // grid: the values; lhs: {min, max}
   bool integer = false;
+  // What the axis sets: a model parameter (kModel), or the parameter `key`
+  // of every intervention of the base scenario whose type is the name's
+  // first part ("coordinator.meeting_minutes").
+  static constexpr std::size_t kModel = static_cast<std::size_t>(-1);
+  std::size_t target = kModel;  // kModel, or an intervention type's index in the registry
+  std::string key;
 };
+
+// A model parameter if the name is one; otherwise "<type>.<key>" of an
+// intervention the base scenario has. Sets `integer` from the parameter's
+// type.
+std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& file) {
+  for (const auto& info : param_table().infos())
+    if (info.name == a.name) {
+      a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
+      return Axis::kModel;
+    }
+  const auto dot = a.name.find('.');
+  const auto& reg = interventions().all();
+  for (std::size_t ti = 0; dot != std::string::npos && ti < reg.size(); ++ti) {
+    if (reg[ti].name != a.name.substr(0, dot)) continue;
+    bool present = false;
+    for (const auto& iv : base.interventions) present = present || iv->type() == reg[ti].name;
+    if (!present)
+      throw toml_error(file, *a.where, "sweep.parameters." + a.name + ": the scenario '" + base.name +
+                                           "' the sweep starts from has no " + reg[ti].name + " intervention");
+    a.key = a.name.substr(dot + 1);
+    std::vector<std::string> keys;
+    for (const auto& info : reg[ti].params()) {
+      keys.push_back(info.name);
+      if (info.name == a.key) a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
+    }
+    if (std::find(keys.begin(), keys.end(), a.key) == keys.end())
+      throw toml_error(file, *a.where, "sweep.parameters." + a.name + ": " +
+                                           sim::unknown_key_message(reg[ti].name + " parameter", a.key, keys));
+    return ti;
+  }
+  // Neither: let the model's table say so, with its suggestion.
+  ModelParams probe = base.params;
+  param_table().set_number(probe, a.name, a.values.front());
+  return Axis::kModel;
+}
+
+// Sets the axis to v in scenario sc: a model parameter, or the key in every
+// intervention of the type, re-parsed from its table with the new value.
+void set_axis(ScenarioSpec& sc, const Axis& a, double v) {
+  if (a.target == Axis::kModel) return param_table().set_number(sc.params, a.name, v);
+  const InterventionType& type = interventions().all()[a.target];
+  for (std::size_t i = 0; i < sc.interventions.size() && i < sc.intervention_tables.size(); ++i) {
+    if (sc.interventions[i]->type() != type.name) continue;
+    toml::table& tab = sc.intervention_tables[i];
+    if (a.integer) tab.insert_or_assign(a.key, static_cast<std::int64_t>(std::llround(v)));
+    else tab.insert_or_assign(a.key, v);
+    sc.interventions[i] = type.parse(tab, "sweep");
+  }
+}
 
 std::string num_text(double v) {
   std::ostringstream s;
@@ -193,7 +248,7 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
   const ScenarioSpec base = base_in;  // `scenarios` grows below; base_in may live in it
   const auto* t = node.as_table();
   if (!t) throw toml_error(file, node, "sweep: expected a table ([sweep])");
-  const std::vector<std::string> valid = {"method", "samples", "seed", "parameters"};
+  const std::vector<std::string> valid = {"method", "samples", "seed", "parameters", "from"};  // from: read by the caller
   for (auto&& [k, v] : *t)
     if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
       throw toml_error(file, v, sim::unknown_key_message("sweep key", k.str(), valid));
@@ -231,18 +286,16 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
   });
 
   // Every value must be one the parameter accepts: try them on a copy.
-  const auto& table = param_table();
-  const auto infos = table.infos();
   for (auto& a : axes) {
-    for (const auto& info : infos)
-      if (info.name == a.name) a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
-    for (double v : a.values) {
-      ModelParams probe = base.params;
-      try {
-        table.set_number(probe, a.name, a.integer ? std::round(v) : v);
-      } catch (const sim::InputError& e) {
-        throw toml_error(file, *a.where, "sweep.parameters: " + e.message());
+    try {
+      a.target = resolve_axis(a, base, file);
+      for (double v : a.values) {
+        ScenarioSpec probe = base;
+        set_axis(probe, a, a.integer ? std::round(v) : v);
       }
+    } catch (const sim::InputError& e) {
+      if (e.file() == file) throw;  // already placed
+      throw toml_error(file, *a.where, "sweep.parameters: " + e.message());
     }
     d.parameters.push_back(a.name);
   }
@@ -273,7 +326,7 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
       if (other.name == sc.name) throw toml_error(file, node, "sweep: scenario name '" + sc.name + "' is already taken");
     sc.description = "Sweep point " + idx + " from '" + base.name + "':";
     for (std::size_t j = 0; j < axes.size(); ++j) {
-      table.set_number(sc.params, axes[j].name, d.points[i][j]);
+      set_axis(sc, axes[j], d.points[i][j]);
       sc.description += (j ? ", " : " ") + axes[j].name + " = " + num_text(d.points[i][j]);
     }
     if (auto err = check_consistency(sc.params); !err.empty())

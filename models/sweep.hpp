@@ -1,5 +1,6 @@
 // Parameter sweeps (MODEL.md §7): a grid or a Latin hypercube over numeric
-// model parameters, each point run as a scenario derived from the baseline,
+// model or intervention parameters, each point run as a scenario derived from
+// the baseline (or the scenario named by `from`),
 // and the sensitivity of every summary metric to every swept parameter as
 // partial rank correlation coefficients (PRCC).
 //
@@ -8,9 +9,12 @@
 //   method = "lhs"            # or "grid"
 //   samples = 20              # lhs only, >= 2
 //   seed = 5                  # lhs only; default: experiment.seed as written
+//   from = "coordinator"      # the scenario the points derive from; default: the baseline
 //   [sweep.parameters]
 //   "gp.knows_well_share" = [0.05, 0.5]                 # lhs: [min, max]
 //   "needs.onset_rate.housing" = { min = 0.01, max = 0.03 }
+//   "coordinator.meeting_minutes" = [10, 90]          # <type>.<key>: every intervention of
+//                                                     # that type in the `from` scenario
 // With method = "grid" an array lists the values, or {values = [...]} or
 // {min, max, steps} spaces `steps` values evenly; the grid is their product
 // (first parameter slowest).

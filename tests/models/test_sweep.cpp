@@ -143,6 +143,43 @@ TEST(Sweep, ValidationErrorsNameTheLine) {
   EXPECT_EQ(error_line("[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"), 13);
 }
 
+TEST(Sweep, AnInterventionParameterIsSweptFromTheScenarioThatHasIt) {
+  // "<type>.<key>" sets the key of that intervention in the `from`
+  // scenario: each point re-parses it with its value; the rest is untouched.
+  const std::string with = R"(
+[[scenario]]
+name = "coord"
+[[scenario.intervention]]
+type = "coordinator"
+fte = 0.5
+meeting_minutes = 60
+)";
+  const auto ex = parse(with + "[sweep]\nfrom = \"coord\"\nmethod = \"grid\"\n[sweep.parameters]\n"
+                               "\"coordinator.meeting_minutes\" = [10, 90]\n\"gp.knows_well_share\" = [0.1, 0.3]\n");
+  ASSERT_EQ(ex.scenarios.size(), 6u);  // base, coord, 4 points
+  auto value = [](const models::ScenarioSpec& sc, const std::string& key) {
+    for (const auto& [k, v] : sc.interventions.at(0)->values())
+      if (k == key) return std::stod(v);
+    return -1.0;
+  };
+  const double expected_minutes[] = {10, 10, 90, 90}, expected_share[] = {0.1, 0.3, 0.1, 0.3};
+  for (std::size_t i = 0; i < 4; ++i) {
+    const auto& sc = ex.scenarios[2 + i];
+    ASSERT_EQ(sc.interventions.size(), 1u);
+    EXPECT_EQ(value(sc, "meeting_minutes"), expected_minutes[i]) << sc.name;
+    EXPECT_EQ(value(sc, "fte"), 0.5) << sc.name;  // the scenario's own setting stays
+    EXPECT_EQ(param(sc, "gp.knows_well_share"), expected_share[i]) << sc.name;
+    EXPECT_EQ(param(sc, "gp.list_size"), param(ex.scenarios[1], "gp.list_size")) << sc.name;  // coord's, not base's
+  }
+  EXPECT_EQ(value(ex.scenarios[1], "meeting_minutes"), 60);  // the scenario itself is not changed
+  // Errors: the line of the offending entry (the [sweep] table starts on line 18).
+  EXPECT_EQ(error_line(with + "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"coordinator.meeting_minutes\" = [10, 90]\n"), 21)
+      << "the baseline has no coordinator";
+  EXPECT_EQ(error_line(with + "[sweep]\nfrom = \"coord\"\nmethod = \"grid\"\n[sweep.parameters]\n\"coordinator.meeting_minute\" = [10, 90]\n"), 22);
+  EXPECT_EQ(error_line(with + "[sweep]\nfrom = \"coord\"\nmethod = \"grid\"\n[sweep.parameters]\n\"coordinator.meeting_minutes\" = [10, 9000]\n"), 22);
+  EXPECT_EQ(error_line(with + "[sweep]\nfrom = \"cord\"\nmethod = \"grid\"\n[sweep.parameters]\n\"gp.knows_well_share\" = [0.1, 0.3]\n"), 19);
+}
+
 TEST(Sweep, PrccSeesAMonotoneEffectAndNotANullOne) {
   sim::Stream rng(7, 0, "prcc-test");
   std::vector<std::vector<double>> x;
