@@ -254,7 +254,10 @@ std::optional<double> as_number(const Attr& a) {
 // Node ids in the order read_graphml creates vertices (nodes of the first
 // graph and its sub-graphs, then ids first seen on an edge): Boost keeps
 // them private, and errors must name them.
-std::vector<std::string> node_ids(const std::string& text) {
+// Vertex ids in Boost's order: the declared <node>s, then ids that only
+// edges name (Boost creates those vertices silently). `declared` counts the
+// former.
+std::vector<std::string> node_ids(const std::string& text, std::size_t& declared) {
   namespace pt = boost::property_tree;
   pt::ptree tree;
   std::istringstream in(text);
@@ -277,6 +280,7 @@ std::vector<std::string> node_ids(const std::string& text) {
   for (const pt::ptree* g : graphs)
     for (const auto& [tag, child] : *g)
       if (tag == "node") add(child.get<std::string>("<xmlattr>.id"));
+  declared = ids.size();
   for (const pt::ptree* g : graphs)
     for (const auto& [tag, child] : *g)
       if (tag == "edge") {
@@ -300,13 +304,15 @@ Territory read_graphml_as(const std::string& text, const std::filesystem::path& 
   std::istringstream in(text);
   boost::read_graphml(in, g, dp);  // parse errors are caught by load_graphml
 
-  const std::vector<std::string> ids = node_ids(text);
+  std::size_t declared = 0;
+  const std::vector<std::string> ids = node_ids(text, declared);
   const std::size_t n = boost::num_vertices(g);
   auto id = [&](std::size_t v) { return "'" + (v < ids.size() ? ids[v] : "#" + std::to_string(v)) + "'"; };
   auto fail = [&](const std::string& msg) { fail_at(file, msg); };
 
   std::vector<Locality> locs(n);
   for (std::size_t v = 0; v < n; ++v) {
+    if (v >= declared) fail("an edge names node " + id(v) + ", which no <node> declares");
     const auto& a = g[boost::vertex(v, g)].v;
     auto need = [&](Slot s) -> const Attr& {
       if (std::holds_alternative<std::monostate>(a[s]))

@@ -377,6 +377,10 @@ TEST(TerritoryIo, GraphmlBadValuesThrow) {
   EXPECT_TRUE(contains(message("bad-rur", one_edge("12", "Rural", "<data key=\"min\">3</data>")), "node 'b': attribute 'rurality'"));
   EXPECT_TRUE(contains(message("no-min", one_edge("12", "rural", "")), "edge 'a' - 'b': missing required attribute 'minutes'"));
   EXPECT_TRUE(contains(message("neg-min", one_edge("12", "rural", "<data key=\"min\">-2</data>")), "expected a number > 0"));
+  // An edge to a node nobody declared (a typo in an id): said as such.
+  std::string dangling = one_edge("12", "rural", "<data key=\"min\">3</data>");
+  dangling.replace(dangling.find("target=\"b\""), 10, "target=\"bb\"");
+  EXPECT_TRUE(contains(message("dangling", dangling), "an edge names node 'bb', which no <node> declares")) << message("dangling", dangling);
   // A population typed double with an integral value is fine.
   const Territory t = sim::load_graphml(write_temp("ok", ".graphml", one_edge("12", "rural", "<data key=\"min\">3</data>")));
   EXPECT_EQ(t.locality(1).population, 12u);
