@@ -63,8 +63,16 @@ class EventQueue {
   }
   void allocate_window();
   // The first non-empty bucket reading circularly from cursor_'s bucket;
-  // kNone if every bucket is empty.
-  std::uint32_t first_bucket() const;
+  // kNone if every bucket is empty. Cached: a simulation asks top() then
+  // pop() for every event, and the scan is the queue's main cost.
+  std::uint32_t first_bucket() const {
+    if (!front_known_) {
+      front_ = scan_first_bucket();
+      front_known_ = true;
+    }
+    return front_;
+  }
+  std::uint32_t scan_first_bucket() const;
   // The first non-empty word of bits_ in [from, to), or kNoWord.
   static constexpr std::size_t kNoWord = ~std::size_t{0};
   std::size_t next_word(std::size_t from, std::size_t to) const;
@@ -90,6 +98,11 @@ class EventQueue {
   std::vector<std::uint64_t> bits_;   // bit b: bucket b is non-empty
   std::vector<std::uint64_t> summary_;  // bit w: bits_[w] != 0
   EventHeap far_;                     // events outside the window
+  // first_bucket()'s answer while front_known_. A push can only move it to
+  // an earlier minute; emptying that bucket makes it unknown; a pop from the
+  // far heap leaves it (the cursor stays at or before its minute).
+  mutable std::uint32_t front_ = kNone;
+  mutable bool front_known_ = false;
 };
 
 inline void EventQueue::allocate_window() {
@@ -115,6 +128,7 @@ inline void EventQueue::push(Minute time, std::uint32_t kind, std::uint32_t targ
   }
   const std::size_t b = static_cast<std::size_t>(time) & mask_;
   std::uint32_t& tail = tails_[b];
+  if (front_known_ && (front_ == kNone || time < bucket_head(front_).time)) front_ = static_cast<std::uint32_t>(b);
   if (tail == kNone) {
     next_[n] = n;
     set_bit(b);
@@ -126,7 +140,7 @@ inline void EventQueue::push(Minute time, std::uint32_t kind, std::uint32_t targ
   ++in_buckets_;
 }
 
-inline std::uint32_t EventQueue::first_bucket() const {
+inline std::uint32_t EventQueue::scan_first_bucket() const {
   if (in_buckets_ == 0) return kNone;
   const std::size_t start = static_cast<std::size_t>(cursor_) & mask_;
   const std::size_t w0 = start >> 6;
@@ -165,6 +179,7 @@ inline Event EventQueue::pop_bucket(std::uint32_t b) {
   if (head == tail) {
     tail = kNone;
     clear_bit(b);
+    front_known_ = false;
   } else {
     next_[tail] = next_[head];
   }
@@ -192,6 +207,7 @@ inline void EventQueue::clear() {
   pool_.clear();
   next_.clear();
   free_ = kNone;
+  front_known_ = false;
   if (!tails_.empty()) allocate_window();
   far_.clear();
 }
