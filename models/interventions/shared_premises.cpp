@@ -97,8 +97,7 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
   // The partner services move: from now on they stand in the house's
   // locality (nearest door for its residents, nearest partner for its GPs).
   void check(const Setting& s) const override {
-    Setting probe = s;
-    adapt_setting(probe);  // the locality
+    (void)home_locality(s);  // the locality
     std::vector<std::string> names;
     for (const auto& sp : s.services) names.push_back(sp.name);
     for (const auto& want : p_.services)
