@@ -1,17 +1,13 @@
 // The HDF5 results file: what a replicate recorded, laid out as in
-// CONTRACTS.md, with units on every dataset; and the summary table read back.
+// CONTRACTS.md, with units on every dataset. What reads them back is analysis/.
 #include <chrono>
 #include <cmath>
 #include <ctime>
 #include <map>
 #include <sstream>
 
-#include "models/calibration.hpp"
-#include "models/compare.hpp"
-#include "models/json_text.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
-#include "sim/stats.hpp"
 
 namespace models {
 namespace {
@@ -75,7 +71,7 @@ std::string summary_unit(const std::string& field, const ScenarioSpec* spec) {
 }
 
 void write_results(const std::filesystem::path& out, bool overwrite, const Experiment& ex,
-                   const Setting& setting, const ExperimentResults& res) {
+                   const Setting& setting, const ExperimentResults& res, const ExtraGroups& extra) {
   sim::h5::Writer w(out, overwrite);
   w.set_attribute("/", "schema_version", std::int64_t{1});
   w.set_attribute("/", "software_version", std::string(PASSERELLE_VERSION));
@@ -164,101 +160,8 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
     w.write_strings(base + "/parameters/unit", pu);
     w.write_strings(base + "/parameters/source", ps);
   }
-  write_analysis(w, ex, setting, res);  // /comparisons and /sensitivity (models/compare.hpp)
-  write_calibration(w, res);  // /calibration (models/calibration.hpp)
+  if (extra) extra(w);  // the analysis groups (analysis/src/results_analysis.hpp)
   w.commit();
-}
-
-namespace {
-
-const std::vector<std::string>& key_metrics() {
-  static const std::vector<std::string> m = {
-      "gp_social_minutes_per_gp_week", "needs_onset", "needs_resolved", "needs_open", "needs_abandoned",
-      "unmet_need_days", "unmet_share_90d", "median_days_to_resolution", "p90_days_to_resolution",
-      "wrong_door_hops", "contact_attempts", "contact_failures", "consent_refusals", "secrecy_blocked",
-      "collaboration_ties", "cost_eur"};
-  return m;
-}
-
-std::string fmt(double v, double hw) {
-  char buf[64];
-  const double a = std::fabs(v);
-  const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
-  if (std::isnan(v)) return "n/a";
-  if (std::isnan(hw)) std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  else std::snprintf(buf, sizeof buf, "%.*f ± %.*f", prec, v, prec, hw);
-  return buf;
-}
-
-}  // namespace
-
-std::string summary_text(const std::filesystem::path& path) {
-  sim::h5::Reader r(path);
-  const auto scen = r.attribute_strings("/", "scenarios");
-  std::vector<sim::h5::Table> tables;
-  for (const auto& s : scen) tables.push_back(r.read_table("/scenarios/" + s + "/summary"));
-  std::ostringstream out;
-  out << "Experiment '" << r.attribute_string("/", "experiment_name") << "' on "
-      << r.attribute_string("/", "territory") << ": " << r.attribute_int("/", "replicates")
-      << " replicates, mean ± 95 % CI over replicates (after warm-up)\n\n";
-  std::vector<std::vector<std::string>> rows;
-  std::vector<std::string> head = {"metric"};
-  for (const auto& s : scen) head.push_back(s);
-  rows.push_back(head);
-  for (const auto& m : key_metrics()) {
-    std::vector<std::string> row = {m};
-    for (const auto& t : tables) {
-      const auto* c = t.find(m);
-      row.push_back(c ? [&] { auto ci = sim::mean_ci(c->values); return fmt(ci.mean, ci.half_width); }() : "-");
-    }
-    rows.push_back(row);
-  }
-  // Column widths in characters (UTF-8 '±' counts once).
-  auto width = [](const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-    return n;
-  };
-  std::vector<std::size_t> wdt(head.size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) wdt[i] = std::max(wdt[i], width(row[i]));
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i) {
-      const std::string pad(wdt[i] - width(rows[k][i]), ' ');
-      out << (i == 0 ? rows[k][i] + pad : "  " + pad + rows[k][i]);
-    }
-    out << "\n";
-    if (k == 0) {
-      std::size_t total = 0;
-      for (auto x : wdt) total += x + 2;
-      out << std::string(total - 2, '-') << "\n";
-    }
-  }
-  return out.str();
-}
-
-std::string summary_json(const std::filesystem::path& path) {
-  sim::h5::Reader r(path);
-  const auto scen = r.attribute_strings("/", "scenarios");
-  std::ostringstream out;
-  out << "{\"experiment\": " << json_str(r.attribute_string("/", "experiment_name"))
-      << ", \"territory\": " << json_str(r.attribute_string("/", "territory"))
-      << ", \"base_seed\": " << r.attribute_int("/", "base_seed")
-      << ", \"replicates\": " << r.attribute_int("/", "replicates") << ", \"scenarios\": {";
-  for (std::size_t i = 0; i < scen.size(); ++i) {
-    const auto t = r.read_table("/scenarios/" + scen[i] + "/summary");
-    out << (i ? ", " : "") << json_str(scen[i]) << ": {";
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const auto ci = sim::mean_ci(t.columns[c].values);
-      out << (c ? ", " : "") << json_str(t.columns[c].name) << ": {\"mean\": " << json_num(ci.mean)
-          << ", \"ci95_low\": " << json_num(ci.mean - ci.half_width)
-          << ", \"ci95_high\": " << json_num(ci.mean + ci.half_width) << ", \"n\": " << ci.n
-          << ", \"units\": " << json_str(t.columns[c].units) << "}";
-    }
-    out << "}";
-  }
-  out << "}}\n";
-  return out.str();
 }
 
 }  // namespace models

@@ -11,7 +11,11 @@
 
 #include "models/experiment.hpp"
 #include "models/replicate.hpp"
+#include "sim/durable_run.hpp"
 
+namespace sim::h5 {
+class Writer;
+}
 namespace sim::mpi {
 class Session;
 }
@@ -50,56 +54,30 @@ std::size_t run_grid_tasks(const Experiment& ex, const Setting& setting, const s
                            const RunOptions& opt, ExperimentResults& res,
                            const std::function<void(std::size_t)>& on_done);
 
-// `--shard I/N`: the I-th (1-based) of N contiguous slices of the grid,
-// tasks [floor((I-1)T/N), floor(IT/N)). Contiguous slices hold whole
-// replicates of every scenario, which keeps shards alike in cost.
-struct Shard {
-  std::uint32_t index = 1, count = 1;
-};
-std::optional<Shard> parse_shard(std::string_view text);  // nullopt unless "I/N" with 1 <= I <= N
-std::vector<std::size_t> shard_tasks(std::size_t total, Shard shard);
+// Shards and the durable runner are the engine's (sim/task_grid.hpp,
+// sim/durable_run.hpp): an experiment's grid is one kind of durable work.
+using sim::checkpoint_path;
+using sim::DurableOptions;
+using sim::DurableOutcome;
+using sim::parse_shard;
+using sim::Shard;
+using sim::shard_tasks;
 
-// A run that survives interruption (run_durable.cpp). Each finished task is
-// appended to the checkpoint OUT.partial (models/checkpoint.hpp) and synced
-// before the next is counted, so SIGKILL loses only the tasks in flight. On
-// completion the HDF5 file is written under a temporary name, renamed onto
-// OUT and the checkpoint removed; with a shard, the complete checkpoint is
-// renamed onto OUT instead (a shard file for `passerelle merge`).
-// Under MPI (several processes in `comm`) rank 0 owns the files; the other
-// ranks run every K-th remaining task and send each result to rank 0.
-struct DurableOptions {
-  RunOptions run;                // threads, progress; stop: raised by SIGINT/SIGTERM
-  std::filesystem::path output;  // OUT.h5, or the shard file with `shard`
-  bool resume = false;           // continue OUT.partial when it exists
-  bool force = false;            // overwrite OUT; without `resume`, discard OUT.partial
-  std::optional<Shard> shard;
-  std::function<void(const std::string&)> notice;  // one-line remarks for the user (may be empty)
-};
-
-struct DurableOutcome {
-  enum class Status { Complete, Interrupted, Failed } status = Status::Complete;
-  int exit_code = 0;              // on ranks other than 0, what rank 0 ended with
-  std::size_t tasks = 0;          // this run's part of the grid (its shard)
-  std::size_t done = 0;           // of them, kept (resumed included)
-  std::size_t resumed = 0;        // loaded from the checkpoint
-  std::filesystem::path checkpoint;
-};
-
-std::filesystem::path checkpoint_path(const std::filesystem::path& output);  // "<OUT>.partial"
-// Throws sim::InputError (bad paths, a foreign checkpoint: exit 2) and
-// sim::RunError (failures while running or writing: exit 1); the checkpoint
-// is kept in both cases, so the run can resume.
-DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
-                           const sim::mpi::Session& comm);
-
-// Writes the results under a temporary name and renames it when complete.
+// Writes the results under a temporary name and renames it when complete
+// (results_io.cpp). `extra` adds groups before the commit: the analysis of
+// the results (analysis/src/results_analysis.hpp), which models/ cannot call.
+using ExtraGroups = std::function<void(sim::h5::Writer&)>;
 void write_results(const std::filesystem::path& out, bool overwrite, const Experiment& ex,
-                   const Setting& setting, const ExperimentResults& res);
+                   const Setting& setting, const ExperimentResults& res, const ExtraGroups& extra = {});
 
-// The per-scenario summary table (mean ± 95 % CI) of a results file, as
-// text for a terminal or as JSON.
-std::string summary_text(const std::filesystem::path& results);
-std::string summary_json(const std::filesystem::path& results);
+// How a finished run writes its results file: write_results by default;
+// the command line passes the one that adds the analysis groups.
+using WriteOutput = std::function<void(const std::filesystem::path& out, bool overwrite, const Experiment& ex,
+                                       const Setting& setting, const ExperimentResults& res)>;
+// The experiment's grid run durably (sim/durable_run.hpp): checkpoint,
+// --resume, shards, MPI ranks.
+DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
+                           const sim::mpi::Session& comm, const WriteOutput& write = {});
 
 // Units of the summary fields (for the HDF5 "units" attributes): the
 // pathway's own fields, then those the scenario's interventions report.

@@ -1,291 +1,59 @@
-// run_durably (run.hpp): the checkpointed, resumable, shardable, MPI-aware
-// run. One code path for one process and for K MPI ranks: on every rank a
-// pool thread runs its tasks while the main thread (the only one allowed to
-// call MPI) saves or sends each finished result. Rank 0 appends its own and
-// the others' results to the checkpoint as they arrive, so it always holds
-// everything that finished anywhere, whichever process dies.
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <set>
-#include <thread>
-
+// run_durably (run.hpp): an experiment's scenario x replicate grid as the
+// engine's durable work (sim/durable_run.hpp). The engine owns the
+// checkpoint, shards, MPI and interruption; this file says what a task is,
+// how its result becomes a record (models/checkpoint.hpp) and back.
 #include "models/checkpoint.hpp"
 #include "models/run.hpp"
-#include "sim/byte_codec.hpp"
 #include "sim/input_error.hpp"
-#include "sim/mpi_comm.hpp"
-#include "sim/progress.hpp"
-#include "sim/record_log.hpp"
 
 namespace models {
 namespace {
 
-namespace fs = std::filesystem;
-using sim::InputError;
+class ExperimentWork final : public sim::DurableWork {
+ public:
+  ExperimentWork(const Experiment& ex, const Setting& setting, const WriteOutput& write)
+      : ex_(ex), setting_(setting), write_(write), res_(empty_results(ex)) {}
 
-enum Tag : int { kResult = 1, kDone = 2, kStop = 3 };
-enum RankEnd : std::uint64_t { kEndComplete = 0, kEndInterrupted = 1, kEndFailed = 2 };
-
-std::string option_path(const fs::path& p) { return "-o " + p.string(); }
-
-// Rank 0's set-up: refuse to clobber, then create or continue the
-// checkpoint; fills `res` with what it holds and returns what is left.
-sim::LogWriter open_checkpoint(const Experiment& ex, const DurableOptions& opt, const std::vector<std::size_t>& mine,
-                               ExperimentResults& res, DurableOutcome& out, std::vector<std::size_t>& todo) {
-  const fs::path& output = opt.output;
-  const fs::path ckpt = checkpoint_path(output);
-  std::error_code ec;
-  if (fs::is_directory(output, ec)) throw InputError("", 0, 0, option_path(output) + ": is a directory");
-  if (fs::exists(output, ec) && !opt.force)
-    throw InputError("", 0, 0, option_path(output) + ": the file exists (use --force to overwrite)");
-  const CheckpointHeader header = checkpoint_header(ex, opt.shard.has_value(), opt.shard.value_or(Shard{}).index,
-                                                    opt.shard.value_or(Shard{}).count);
-  const std::set<std::size_t> wanted(mine.begin(), mine.end());
-  std::set<std::size_t> have;
-  std::optional<sim::LogWriter> log;
-  if (fs::exists(ckpt, ec) && opt.resume) {
-    Checkpoint c = load_checkpoint(ckpt);
-    if (const std::string why = header_mismatch(c.header, header); !why.empty())
-      throw InputError(ckpt.string(), 0, 0,
-                       "cannot resume: this checkpoint belongs to another run (" + why +
-                           "); run again with --force instead of --resume to discard it");
-    for (auto& t : c.tasks)
-      if (wanted.count(t.task) && have.insert(t.task).second) result_of(res, t.task) = std::move(t.result);
-    out.resumed = have.size();
-    if (opt.notice)
-      opt.notice("resuming " + ckpt.string() + ": " + std::to_string(have.size()) + " of " +
-                 std::to_string(mine.size()) + " tasks already done" +
-                 (c.torn ? " (dropped one record cut short by the interruption)" : ""));
-    log.emplace(sim::LogWriter::reopen(ckpt, c.valid_bytes));
-  } else {
-    if (fs::exists(ckpt, ec) && !opt.force)
-      throw InputError("", 0, 0,
-                       option_path(output) + ": an interrupted run left " + ckpt.string() +
-                           "; add --resume to continue it or --force to start over");
-    if (opt.resume && opt.notice) opt.notice("no checkpoint " + ckpt.string() + " to resume: starting from the beginning");
-    const fs::path parent = output.parent_path();
-    if (!parent.empty() && !fs::is_directory(parent, ec)) {
-      fs::create_directories(parent, ec);
-      if (ec) throw InputError("", 0, 0, option_path(output) + ": cannot create directory " + parent.string() + ": " + ec.message());
-    }
-    try {
-      log.emplace(sim::LogWriter::create(ckpt, encode_header(header)));
-    } catch (const sim::RunError& e) {
-      throw InputError("", 0, 0, option_path(output) + ": cannot write there: " + e.what());
-    }
+  std::size_t task_count() const override { return res_.total; }
+  std::string header(std::optional<sim::Shard> shard) const override {
+    const sim::Shard s = shard.value_or(sim::Shard{});
+    return encode_header(checkpoint_header(ex_, shard.has_value(), s.index, s.count));
   }
-  for (std::size_t t : mine)
-    if (!have.count(t)) todo.push_back(t);
-  return std::move(*log);
-}
-
-std::string encode_setup(std::uint64_t code, const std::vector<std::size_t>& todo) {
-  sim::ByteWriter w;
-  w.u64(code);
-  w.u64(todo.size());
-  for (std::size_t t : todo) w.u64(t);
-  return w.take();
-}
-
-// The results file (or, for a shard, the shard file) from a complete checkpoint.
-void finish_output(const Experiment& ex, const Setting& setting, const DurableOptions& opt, sim::LogWriter& log,
-                   const ExperimentResults& res) {
-  log.close();
-  const fs::path ckpt = checkpoint_path(opt.output);
-  if (opt.shard) {
-    sim::rename_durably(ckpt, opt.output);
-    return;
+  std::string header_mismatch(const std::string& saved, const std::string& now) const override {
+    return models::header_mismatch(decode_header(saved, "checkpoint header"), decode_header(now, "this run's header"));
   }
-  write_results(opt.output, opt.force, ex, setting, res);
-  std::error_code ec;
-  fs::remove(ckpt, ec);  // the results are safe; a leftover checkpoint only costs disk
-}
+  std::size_t run(const std::vector<std::size_t>& tasks, const sim::TaskPoolOptions& pool,
+                  const std::function<void(std::size_t)>& done) override {
+    return run_grid_tasks(ex_, setting_, tasks, RunOptions{pool.threads, false, pool.stop}, res_, done);
+  }
+  std::string encode(std::size_t task) const override {
+    return encode_task(task, res_.scenarios[task % res_.scenarios.size()].replicates[task / res_.scenarios.size()]);
+  }
+  std::size_t accept(const std::string& record, const std::string& what) override {
+    TaskRecord t = decode_task(record, what);
+    if (t.task >= res_.total)
+      throw sim::InputError(what, 0, 0, "task " + std::to_string(t.task) + " outside the grid of " +
+                                            std::to_string(res_.total));
+    result_of(res_, t.task) = std::move(t.result);
+    return t.task;
+  }
+  void write_output(const std::filesystem::path& out, bool overwrite) override {
+    write_(out, overwrite, ex_, setting_, res_);
+  }
 
-// What the pool thread hands to the main thread.
-struct Finished {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<std::size_t> tasks;
-  bool over = false;
-  std::exception_ptr error;
+ private:
+  const Experiment& ex_;
+  const Setting& setting_;
+  const WriteOutput& write_;
+  ExperimentResults res_;
 };
 
 }  // namespace
 
 DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
-                           const sim::mpi::Session& comm) {
-  const int K = comm.size();
-  const bool root = comm.is_root();
-  const std::vector<std::size_t> mine = shard_tasks(task_count(ex), opt.shard.value_or(Shard{}));
-  DurableOutcome out;
-  out.tasks = mine.size();
-  out.checkpoint = checkpoint_path(opt.output);
-  ExperimentResults res = empty_results(ex);
-
-  // 1. Rank 0 opens the checkpoint and tells every rank what is left.
-  std::optional<sim::LogWriter> log;
-  std::vector<std::size_t> todo;
-  std::string setup;
-  if (root) {
-    std::exception_ptr setup_error;
-    std::uint64_t code = 0;
-    try {
-      log.emplace(open_checkpoint(ex, opt, mine, res, out, todo));
-    } catch (const InputError&) {
-      setup_error = std::current_exception();
-      code = 2;
-    } catch (...) {
-      setup_error = std::current_exception();
-      code = 1;
-    }
-    setup = encode_setup(code, todo);
-    if (K > 1) comm.broadcast(setup);
-    if (setup_error) std::rethrow_exception(setup_error);
-  } else {
-    comm.broadcast(setup);
-    sim::ByteReader r(setup, "MPI set-up message");
-    if (const auto code = r.u64(); code != 0) {
-      out.status = DurableOutcome::Status::Failed;
-      out.exit_code = static_cast<int>(code);
-      return out;
-    }
-    todo.resize(r.count(8));
-    for (auto& t : todo) t = static_cast<std::size_t>(r.u64());
-  }
-  std::vector<std::size_t> own;  // static interleaving: results do not depend on who runs a task
-  for (std::size_t j = static_cast<std::size_t>(comm.rank()); j < todo.size(); j += static_cast<std::size_t>(K))
-    own.push_back(todo[j]);
-
-  // 2. The pool thread runs this rank's tasks.
-  std::atomic<bool> stop{opt.run.stop && opt.run.stop->load()};  // the main loop relays later requests
-  Finished fin;
-  RunOptions ro = opt.run;
-  ro.stop = &stop;
-  std::thread pool([&] {
-    std::exception_ptr error;
-    try {
-      run_grid_tasks(ex, setting, own, ro, res, [&](std::size_t t) {
-        std::lock_guard<std::mutex> lock(fin.mu);
-        fin.tasks.push_back(t);
-        fin.cv.notify_one();
-      });
-    } catch (...) {
-      error = std::current_exception();
-    }
-    std::lock_guard<std::mutex> lock(fin.mu);
-    fin.error = error;
-    fin.over = true;
-    fin.cv.notify_one();
-  });
-
-  // 3. The main thread saves (rank 0) or sends (others) each result.
-  sim::Progress progress(mine.size(), root && opt.run.progress);
-  std::size_t saved = out.resumed;
-  progress.update(saved);
-  int ranks_running = root ? K - 1 : 0;
-  bool stop_sent = false;
-  std::exception_ptr failure;  // the first: a task, the checkpoint, another rank
-  std::string failure_text;
-  auto halt = [&] {
-    stop.store(true);
-    if (root && !stop_sent)
-      for (int r = 1; r < K; ++r) comm.send(r, kStop, "");
-    stop_sent = true;
-  };
-  auto fail = [&](std::exception_ptr e) {
-    if (!failure) failure = e;
-    halt();
-  };
-  auto save = [&](const std::string& record) {
-    if (failure) return;
-    try {
-      log->append(record);
-      progress.update(++saved);
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  };
-  bool pool_over = false;
-  while (!pool_over || ranks_running > 0) {
-    std::deque<std::size_t> batch;
-    {
-      std::unique_lock<std::mutex> lock(fin.mu);
-      fin.cv.wait_for(lock, std::chrono::milliseconds(20), [&] { return !fin.tasks.empty() || fin.over; });
-      batch.swap(fin.tasks);
-      if (fin.over && !pool_over) {
-        pool_over = true;
-        if (fin.error) fail(fin.error);
-      }
-    }
-    // Nothing may escape this loop while the pool thread runs.
-    try {
-      for (std::size_t t : batch) {
-        const std::string record = encode_task(t, result_of(res, t));
-        if (root) save(record);
-        else comm.send(0, kResult, record);
-      }
-      if (opt.run.stop && opt.run.stop->load() && !stop.load()) halt();
-      while (auto m = comm.poll()) {
-        if (!root) {
-          if (m->tag == kStop) stop.store(true);
-        } else if (m->tag == kResult) {
-          TaskRecord rec = decode_task(m->bytes, "result from rank " + std::to_string(m->source));
-          if (rec.task >= res.total) throw sim::RunError("rank " + std::to_string(m->source) + " sent an unknown task");
-          result_of(res, rec.task) = std::move(rec.result);
-          save(m->bytes);
-        } else if (m->tag == kDone) {
-          --ranks_running;
-          sim::ByteReader r(m->bytes, "end message");
-          const std::uint64_t end = r.u64();
-          if (end == kEndFailed)
-            fail(std::make_exception_ptr(sim::RunError("rank " + std::to_string(m->source) + ": " + r.str())));
-          else if (end == kEndInterrupted) halt();
-        }
-      }
-    } catch (...) {
-      fail(std::current_exception());
-    }
-  }
-  pool.join();
-  progress.finish();
-  if (!root) {
-    // Tell rank 0 how this rank ended; it decides for everyone.
-    sim::ByteWriter w;
-    w.u64(failure ? kEndFailed : stop.load() ? kEndInterrupted : kEndComplete);
-    if (failure) {
-      try {
-        std::rethrow_exception(failure);
-      } catch (const std::exception& e) {
-        failure_text = e.what();
-      } catch (...) {
-        failure_text = "unknown failure";
-      }
-    }
-    w.str(failure_text);
-    comm.send(0, kDone, w.bytes());
-  }
-
-  // 4. Rank 0 writes the output once everything is in; all learn the end.
-  out.done = saved;
-  if (root && !failure && saved == mine.size()) {
-    try {
-      finish_output(ex, setting, opt, *log, res);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-  }
-  std::string end = std::to_string(root ? (failure ? 1 : saved == mine.size() ? 0 : 130) : 0);
-  if (K > 1) comm.broadcast(end);
-  while (comm.poll()) {
-  }  // a late stop request: nothing left to stop
-  out.exit_code = std::stoi(end);
-  out.status = out.exit_code == 0     ? DurableOutcome::Status::Complete
-               : out.exit_code == 130 ? DurableOutcome::Status::Interrupted
-                                      : DurableOutcome::Status::Failed;
-  if (root && failure) std::rethrow_exception(failure);
-  return out;
+                           const sim::mpi::Session& comm, const WriteOutput& write) {
+  ExperimentWork work(ex, setting, write ? write : WriteOutput([](auto&&... a) { write_results(a...); }));
+  return sim::run_durably(work, opt, comm);
 }
 
 }  // namespace models

@@ -1,8 +1,7 @@
 // Parameter sweeps (MODEL.md §7): a grid or a Latin hypercube over numeric
 // model or intervention parameters, each point run as a scenario derived from
-// the baseline (or the scenario named by `from`),
-// and the sensitivity of every summary metric to every swept parameter as
-// partial rank correlation coefficients (PRCC).
+// the baseline (or the scenario named by `from`). The sensitivity of the
+// metrics to the swept parameters is analysis/src/sensitivity.hpp.
 //
 // Experiment file:
 //   [sweep]
@@ -19,9 +18,6 @@
 // {min, max, steps} spaces `steps` values evenly; the grid is their product
 // (first parameter slowest).
 //
-// Results file: /sensitivity/{prcc (metrics x parameters), metrics,
-// parameters, points (points x parameters), scenarios, means (points x
-// metrics)}; each point's scenario group gets attribute sweep_index (its row).
 #pragma once
 #include <toml++/toml.h>
 
@@ -29,15 +25,10 @@
 #include <string>
 #include <vector>
 
-namespace sim::h5 {
-class Writer;
-}
-
 namespace models {
 
 struct ScenarioSpec;
 struct Experiment;
-struct ExperimentResults;
 
 struct SweepDesign {
   std::string method;                       // "grid" or "lhs"; empty: no sweep
@@ -60,12 +51,5 @@ std::vector<std::vector<double>> grid_points(const std::vector<std::vector<doubl
 // dimension holds exactly one point. Draws from a sim::Stream only.
 std::vector<std::vector<double>> lhs_points(const std::vector<double>& lo, const std::vector<double>& hi,
                                             std::size_t n, std::uint64_t seed);
-
-// Partial rank correlation of y with each column of x (x: rows = points).
-// NaN where undefined (fewer than columns + 2 points, or a constant column).
-std::vector<double> prcc(const std::vector<std::vector<double>>& x, const std::vector<double>& y);
-
-// Writes /sensitivity when the experiment has a sweep; nothing otherwise.
-void write_sensitivity(sim::h5::Writer& w, const Experiment& ex, const ExperimentResults& res);
 
 }  // namespace models

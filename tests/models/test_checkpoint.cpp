@@ -107,7 +107,7 @@ TEST(DurableRun, OneProcessGivesTheNumbersOfRunExperiment) {
   const auto dir = temp("inproc");
   const sim::mpi::Session comm;
   models::DurableOptions opt;
-  opt.run.threads = 2;
+  opt.threads = 2;
   opt.output = dir / "out.part";
   opt.shard = models::Shard{1, 1};
   const auto outcome = models::run_durably(ex, setting, opt, comm);
@@ -127,8 +127,8 @@ TEST(DurableRun, AStopBeforeTheStartKeepsACheckpointToResume) {
   const sim::mpi::Session comm;
   std::atomic<bool> stop{true};
   models::DurableOptions opt;
-  opt.run.threads = 2;
-  opt.run.stop = &stop;
+  opt.threads = 2;
+  opt.stop = &stop;
   opt.output = dir / "out.h5";
   auto outcome = models::run_durably(ex, setting, opt, comm);
   EXPECT_EQ(outcome.status, models::DurableOutcome::Status::Interrupted);

@@ -7,7 +7,9 @@
 #include <memory>
 
 #include "models/checkpoint.hpp"
-#include "models/cli/commands.hpp"
+#include "analysis/src/results_analysis.hpp"
+#include "analysis/src/summary.hpp"
+#include "cli/commands.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
 
@@ -66,8 +68,8 @@ int merge(const MergeArgs& a) {
                               "; an unfinished shard can be completed with `passerelle run … --shard I/N --resume`");
   }
   res.completed = res.total;
-  models::write_results(a.output, a.force, saved.ex, models::build_setting(saved.setting_ex), res);
-  if (!a.quiet) std::cout << models::summary_text(a.output) << "\nResults: " << a.output << "\n";
+  analysis::write_results_file(a.output, a.force, saved.ex, models::build_setting(saved.setting_ex), res);
+  if (!a.quiet) std::cout << analysis::summary_text(a.output) << "\nResults: " << a.output << "\n";
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // 2 invalid input, 1 failure while running, 130 interrupted.
 #include <iostream>
 
-#include "models/cli/commands.hpp"
+#include "cli/commands.hpp"
 #include "sim/input_error.hpp"
 
 int main(int argc, char** argv) {

@@ -3,7 +3,8 @@
 #include <iostream>
 #include <memory>
 
-#include "models/cli/commands.hpp"
+#include "analysis/src/summary.hpp"
+#include "cli/commands.hpp"
 #include "models/experiment.hpp"
 #include "models/intervention.hpp"
 #include "models/parameters.hpp"
@@ -35,7 +36,7 @@ Command add_info(CLI::App& app) {
   c->add_option("results", *path, "results file (HDF5)")->required()->check(CLI::ExistingFile);
   c->add_flag("--json", *json, "machine-readable output");
   return {c, [path, json] {
-            std::cout << (*json ? models::summary_json(*path) : models::summary_text(*path));
+            std::cout << (*json ? analysis::summary_json(*path) : analysis::summary_text(*path));
             return 0;
           }};
 }

@@ -6,7 +6,8 @@
 #include <cmath>
 #include <filesystem>
 
-#include "models/calibration.hpp"
+#include "analysis/src/calibration.hpp"
+#include "analysis/src/results_analysis.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -37,33 +38,33 @@ const Calibrated& calibrated() {
 }  // namespace
 
 TEST(Calibration, WilsonInterval) {
-  const auto a = models::wilson_interval(26, 27);
+  const auto a = analysis::wilson_interval(26, 27);
   EXPECT_NEAR(a.low, 0.8172, 1e-4);
   EXPECT_NEAR(a.high, 0.9934, 1e-4);
-  const auto b = models::wilson_interval(7, 8);
+  const auto b = analysis::wilson_interval(7, 8);
   EXPECT_NEAR(b.low, 0.5291, 1e-4);
   EXPECT_NEAR(b.high, 0.9776, 1e-4);
-  const auto c = models::wilson_interval(0, 10);  // stays inside [0, 1]
+  const auto c = analysis::wilson_interval(0, 10);  // stays inside [0, 1]
   EXPECT_EQ(c.low, 0.0);
   EXPECT_GT(c.high, 0.0);
 }
 
 TEST(Calibration, ExactPoissonInterval) {
   // Garwood limits: chi2(0.025, 2k) / 2 and chi2(0.975, 2k + 2) / 2.
-  const auto a = models::poisson_interval(22);
+  const auto a = analysis::poisson_interval(22);
   EXPECT_NEAR(a.low, 13.787, 1e-3);
   EXPECT_NEAR(a.high, 33.308, 1e-3);
-  const auto b = models::poisson_interval(39);
+  const auto b = analysis::poisson_interval(39);
   EXPECT_NEAR(b.low, 27.733, 1e-3);
   EXPECT_NEAR(b.high, 53.314, 1e-3);
-  const auto z = models::poisson_interval(0);
+  const auto z = analysis::poisson_interval(0);
   EXPECT_EQ(z.low, 0.0);
   EXPECT_NEAR(z.high, 3.689, 1e-3);
 }
 
 TEST(Calibration, DefaultParametersFallInsideTheFieldIntervals) {
-  const auto rows = models::calibration_rows(calibrated().res);
-  ASSERT_EQ(rows.size(), models::calibration_targets().size());
+  const auto rows = analysis::calibration_rows(calibrated().res);
+  ASSERT_EQ(rows.size(), analysis::calibration_targets().size());
   for (const auto& r : rows) {
     EXPECT_EQ(r.scenario, "vade-mecum");
     EXPECT_EQ(r.values.size(), 6u);
@@ -76,15 +77,15 @@ TEST(Calibration, NoTargetWithoutItsFigures) {
   models::ExperimentResults res;
   res.scenarios.push_back({"baseline", {models::ReplicateResult{}}});
   res.scenarios.back().replicates[0].summary = {{"needs_onset", 10.0}, {"vade_mecum_uses", 3.0}};
-  EXPECT_TRUE(models::calibration_rows(res).empty());
+  EXPECT_TRUE(analysis::calibration_rows(res).empty());
 }
 
 TEST(Calibration, ResultsFileCarriesTheTargets) {
   const auto& c = calibrated();
   const auto path = std::filesystem::temp_directory_path() / "passerelle_test_calibration.h5";
-  models::write_results(path, true, c.ex, c.setting, c.res);
+  analysis::write_results_file(path, true, c.ex, c.setting, c.res);
   sim::h5::Reader rd(path);
-  for (const auto& r : models::calibration_rows(c.res)) {
+  for (const auto& r : analysis::calibration_rows(c.res)) {
     const std::string ds = "/calibration/" + r.target->name;
     ASSERT_TRUE(rd.exists(ds)) << ds;
     EXPECT_DOUBLE_EQ(rd.attribute_double(ds, "target"), r.value);

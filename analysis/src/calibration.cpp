@@ -1,4 +1,4 @@
-#include "models/calibration.hpp"
+#include "analysis/src/calibration.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,10 @@
 #include "models/run.hpp"
 #include "sim/stats.hpp"
 
-namespace models {
+namespace analysis {
+
+using models::ScenarioResults;
+
 namespace {
 
 constexpr double kZ975 = 1.959963984540054;
@@ -125,4 +128,4 @@ void write_calibration(sim::h5::Writer& w, const ExperimentResults& res) {
   }
 }
 
-}  // namespace models
+}  // namespace analysis

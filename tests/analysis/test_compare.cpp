@@ -10,15 +10,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "models/compare.hpp"
+#include "analysis/src/compare.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/random.hpp"
 #include "sim/stats.hpp"
 
 namespace fs = std::filesystem;
-using models::compare_tables;
-using models::CompareContext;
+using analysis::compare_tables;
+using analysis::CompareContext;
 
 namespace {
 
@@ -30,7 +30,7 @@ sim::h5::Table make_table(const std::vector<double>& replicates,
   return t;
 }
 
-const models::MetricComparison& get(const models::ScenarioComparison& c, const std::string& m) {
+const analysis::MetricComparison& get(const analysis::ScenarioComparison& c, const std::string& m) {
   const auto* p = c.find(m);
   if (!p) throw std::runtime_error("no metric " + m);
   return *p;
@@ -73,7 +73,7 @@ TEST(Compare, AScenarioIdenticalToTheBaselineHasZeroDifferences) {
                                         {"cost_eur", {0, 0, 0}}});
   const auto c = compare_tables("same", t, "b", t, CompareContext{12, 26});
   for (const auto& m : c.metrics) {
-    if (m.metric == models::kCostPerGpHour || m.metric == models::kCostPerUnmetDay) {
+    if (m.metric == analysis::kCostPerGpHour || m.metric == analysis::kCostPerUnmetDay) {
       EXPECT_TRUE(std::isnan(m.mean_diff)) << m.metric;  // nothing freed: no cost per unit
       continue;
     }
@@ -93,16 +93,16 @@ TEST(Compare, DerivedRowsArePerYearAndPositiveWhenGood) {
                                         {"cost_eur", {1000, 1000}}});
   const auto c = compare_tables("s", scen, "b", base, CompareContext{10, 26});
   const double hours = 10.0 * 10.0 * 52.0 / 60.0;  // 10 min/GP/week less, 10 GPs
-  EXPECT_NEAR(get(c, models::kGpHoursFreed).mean_diff, hours, 1e-9);
-  EXPECT_NEAR(get(c, models::kGpHoursFreed).rel_pct, 100.0 / 3.0, 1e-9);
-  EXPECT_NEAR(get(c, models::kUnmetDaysAverted).mean_diff, 100.0, 1e-9);  // 50 over 26 weeks
-  EXPECT_NEAR(get(c, models::kCostPerGpHour).mean_diff, 2000.0 / hours, 1e-9);
-  EXPECT_NEAR(get(c, models::kCostPerUnmetDay).mean_diff, 20.0, 1e-9);
+  EXPECT_NEAR(get(c, analysis::kGpHoursFreed).mean_diff, hours, 1e-9);
+  EXPECT_NEAR(get(c, analysis::kGpHoursFreed).rel_pct, 100.0 / 3.0, 1e-9);
+  EXPECT_NEAR(get(c, analysis::kUnmetDaysAverted).mean_diff, 100.0, 1e-9);  // 50 over 26 weeks
+  EXPECT_NEAR(get(c, analysis::kCostPerGpHour).mean_diff, 2000.0 / hours, 1e-9);
+  EXPECT_NEAR(get(c, analysis::kCostPerUnmetDay).mean_diff, 20.0, 1e-9);
   // Worse on both counts: a cost per unit freed is meaningless, hence NaN.
   const auto back = compare_tables("b", base, "s", scen, CompareContext{10, 26});
-  EXPECT_LT(get(back, models::kGpHoursFreed).mean_diff, 0);
-  EXPECT_TRUE(std::isnan(get(back, models::kCostPerGpHour).mean_diff));
-  EXPECT_TRUE(std::isnan(get(back, models::kCostPerUnmetDay).mean_diff));
+  EXPECT_LT(get(back, analysis::kGpHoursFreed).mean_diff, 0);
+  EXPECT_TRUE(std::isnan(get(back, analysis::kCostPerGpHour).mean_diff));
+  EXPECT_TRUE(std::isnan(get(back, analysis::kCostPerUnmetDay).mean_diff));
 }
 
 TEST(Compare, NinetyFivePercentIntervalsCoverTheTruth) {
@@ -145,15 +145,15 @@ TEST(Compare, FileRoundTripAndAnyBaseline) {
     w.write_table("/scenarios/c/summary", make_table(rep, {{"gp_social_minutes_per_gp_week", {30, 31, 32}}}));
     w.commit();
   }
-  const auto comps = models::compare_file(in);
+  const auto comps = analysis::compare_file(in);
   ASSERT_EQ(comps.size(), 2u);
   EXPECT_EQ(comps[0].scenario, "b");
-  EXPECT_DOUBLE_EQ(get(comps[0], models::kGpHoursFreed).mean_diff, 10.0 * 5 * 52 / 60);
-  const auto vs_b = models::compare_file(in, "b");
+  EXPECT_DOUBLE_EQ(get(comps[0], analysis::kGpHoursFreed).mean_diff, 10.0 * 5 * 52 / 60);
+  const auto vs_b = analysis::compare_file(in, "b");
   ASSERT_EQ(vs_b.size(), 2u);
   EXPECT_EQ(vs_b[0].scenario, "a");
   EXPECT_DOUBLE_EQ(get(vs_b[0], "gp_social_minutes_per_gp_week").mean_diff, 10.0);
-  EXPECT_THROW(models::compare_file(in, "nope"), sim::InputError);
+  EXPECT_THROW(analysis::compare_file(in, "nope"), sim::InputError);
 
   // write_comparisons: a table per scenario with the metric names alongside.
   const fs::path out = fs::temp_directory_path() / ("passerelle-compare-out-" + std::to_string(::getpid()) + ".h5");

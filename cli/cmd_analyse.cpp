@@ -15,8 +15,8 @@
 #include <string>
 #include <vector>
 
-#include "models/cli/commands.hpp"
-#include "models/compare.hpp"
+#include "analysis/src/compare.hpp"
+#include "cli/commands.hpp"
 #include "sim/input_error.hpp"
 
 extern char** environ;
@@ -82,8 +82,8 @@ Command add_compare(CLI::App& app) {
   c->add_flag("--json", a->json, "machine-readable output (every metric)");
   c->add_flag("--all", a->all, "every summary metric, not only the key ones");
   return {c, [a] {
-            const auto comps = models::compare_file(a->path, a->baseline);
-            std::cout << (a->json ? models::comparison_json(comps) : models::comparison_text(comps, a->all));
+            const auto comps = analysis::compare_file(a->path, a->baseline);
+            std::cout << (a->json ? analysis::comparison_json(comps) : analysis::comparison_text(comps, a->all));
             return 0;
           }};
 }

@@ -1,4 +1,4 @@
-#include "models/compare.hpp"
+#include "analysis/src/compare.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -6,13 +6,18 @@
 #include <map>
 #include <sstream>
 
-#include "models/json_text.hpp"
+#include "analysis/src/json_text.hpp"
 #include "models/run.hpp"
-#include "models/sweep.hpp"
+#include "analysis/src/sensitivity.hpp"
 #include "sim/input_error.hpp"
 #include "sim/stats.hpp"
 
-namespace models {
+namespace analysis {
+
+using models::ScenarioResults;
+using models::ScenarioSpec;
+using models::summary_unit;
+
 namespace {
 
 const double kNaN = std::nan("");
@@ -311,4 +316,4 @@ std::string comparison_json(const std::vector<ScenarioComparison>& comps) {
   return out.str();
 }
 
-}  // namespace models
+}  // namespace analysis

@@ -18,8 +18,12 @@
 #include "sim/hdf5_file.hpp"
 
 namespace models {
-
 struct ExperimentResults;
+}  // namespace models
+
+namespace analysis {
+
+using models::ExperimentResults;
 
 struct CalibrationTarget {
   std::string name;         // dataset name under /calibration
@@ -60,4 +64,4 @@ std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res);
 // Writes /calibration (nothing when no row). Called by write_results.
 void write_calibration(sim::h5::Writer& w, const ExperimentResults& res);
 
-}  // namespace models
+}  // namespace analysis

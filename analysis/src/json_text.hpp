@@ -6,7 +6,7 @@
 #include <sstream>
 #include <string>
 
-namespace models {
+namespace analysis {
 
 inline std::string json_num(double v) {
   if (!std::isfinite(v)) return "null";
@@ -29,4 +29,4 @@ inline std::string json_str(const std::string& s) {
   return o + "\"";
 }
 
-}  // namespace models
+}  // namespace analysis

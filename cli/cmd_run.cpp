@@ -9,7 +9,9 @@
 #include <iostream>
 #include <memory>
 
-#include "models/cli/commands.hpp"
+#include "analysis/src/results_analysis.hpp"
+#include "analysis/src/summary.hpp"
+#include "cli/commands.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
 #include "sim/mpi_comm.hpp"
@@ -75,13 +77,13 @@ int run(const RunArgs& a) {
   const sim::mpi::Session comm;
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
-  opt.run.threads = a.threads;
-  opt.run.progress = !a.quiet && sim::Progress::stderr_is_terminal();
-  opt.run.stop = &g_stop;
+  opt.threads = a.threads;
+  opt.progress = !a.quiet && sim::Progress::stderr_is_terminal();
+  opt.stop = &g_stop;
   if (!a.quiet && comm.is_root()) opt.notice = [](const std::string& s) { std::cerr << "passerelle: " << s << "\n"; };
   models::DurableOutcome res;
   try {
-    res = models::run_durably(ex, setting, opt, comm);
+    res = models::run_durably(ex, setting, opt, comm, analysis::write_results_file);
   } catch (const sim::InputError&) {
     throw;  // found before anything ran; every rank learnt it
   } catch (const std::exception& e) {
@@ -101,7 +103,7 @@ int run(const RunArgs& a) {
     std::cout << "Shard " << a.shard << " (" << res.tasks << " tasks): " << a.output
               << "\nJoin the shards with: passerelle merge OUT.h5 SHARD_FILES...\n";
   else
-    std::cout << models::summary_text(a.output) << "\nResults: " << a.output << "\n";
+    std::cout << analysis::summary_text(a.output) << "\nResults: " << a.output << "\n";
   return 0;
 }
 

@@ -18,10 +18,16 @@
 #include "sim/hdf5_file.hpp"
 
 namespace models {
-
 struct Experiment;
 struct Setting;
 struct ExperimentResults;
+}  // namespace models
+
+namespace analysis {
+
+using models::Experiment;
+using models::ExperimentResults;
+using models::Setting;
 
 struct MetricComparison {
   std::string metric;
@@ -81,4 +87,4 @@ void write_comparisons(sim::h5::Writer& w, const std::vector<ScenarioComparison>
 std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool all_metrics);
 std::string comparison_json(const std::vector<ScenarioComparison>& comps);
 
-}  // namespace models
+}  // namespace analysis

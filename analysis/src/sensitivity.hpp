@@ -1,0 +1,23 @@
+// Sensitivity of every summary metric to every swept parameter (MODEL.md
+// §7): partial rank correlation coefficients (PRCC) over the points of a
+// [sweep] (the design itself is models/sweep.hpp).
+//
+// Results file: /sensitivity/{prcc (metrics x parameters), metrics,
+// parameters, points (points x parameters), scenarios, means (points x
+// metrics)}; each point's scenario group gets attribute sweep_index (its row).
+#pragma once
+#include <vector>
+
+#include "models/run.hpp"
+#include "sim/hdf5_file.hpp"
+
+namespace analysis {
+
+// Partial rank correlation of y with each column of x (x: rows = points).
+// NaN where undefined (fewer than columns + 2 points, or a constant column).
+std::vector<double> prcc(const std::vector<std::vector<double>>& x, const std::vector<double>& y);
+
+// Writes /sensitivity when the experiment has a sweep; nothing otherwise.
+void write_sensitivity(sim::h5::Writer& w, const models::Experiment& ex, const models::ExperimentResults& res);
+
+}  // namespace analysis
