@@ -8,6 +8,7 @@
 
 #include "models/calibration.hpp"
 #include "models/compare.hpp"
+#include "models/intervention_params.hpp"
 #include "models/json_text.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
@@ -159,13 +160,14 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
       pu.push_back(infos[i].unit);
       ps.push_back(infos[i].source);
     }
+    append_intervention_parameters(spec.interventions, pn, pv, pu, ps);  // "<type>.<key>"
     w.write_strings(base + "/parameters/name", pn);
     w.write_strings(base + "/parameters/value", pv);
     w.write_strings(base + "/parameters/unit", pu);
     w.write_strings(base + "/parameters/source", ps);
   }
   write_analysis(w, ex, setting, res);  // /comparisons and /sensitivity (models/compare.hpp)
-  write_calibration(w, res);  // /calibration (models/calibration.hpp)
+  write_calibration(w, res, ex.territory);  // /calibration (models/calibration.hpp)
   w.commit();
 }
 
