@@ -18,7 +18,7 @@ double Schedule::cost(sim::Minute from, sim::Minute to) const {
   double c = 0;
   if (start < to) c += setup_cost_eur;  // a set-up paid before the window still counts
   const sim::Minute a = std::max(from, start);
-  if (to > a) c += running_cost_eur_per_year * sim::to_days(to - a) / 365.25;
+  if (to > a) c += running_cost_eur_per_year * size * sim::to_days(to - a) / 365.25;
   return c;
 }
 

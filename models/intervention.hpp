@@ -32,6 +32,10 @@ namespace models {
 
 class Replicate;
 
+// The smallest staffed size of a role (about two hours a week): an FTE of 0
+// or below is an input error, not a free option (validation bound).
+inline constexpr double kMinFte = 0.05;
+
 // When an intervention starts, how long it takes to reach full effect, and
 // what it costs (MODEL.md §5: start date, ramp-up, cost).
 struct Schedule {
@@ -39,6 +43,10 @@ struct Schedule {
   double ramp_up_weeks = 0;
   double setup_cost_eur = 0;        // once, at start
   double running_cost_eur_per_year = 0;
+  // What the running cost is per (FTE, sites): set by the intervention from
+  // its own parameters (InterventionBase calls Derived::size(params) when it
+  // has one), not read from the file. Running cost = per-unit cost x size.
+  double size = 1;
   bool started(sim::Minute now) const { return now >= sim::weeks(start_week); }
   // 0 before the start, rising linearly to 1 over the ramp-up.
   double ramp(sim::Minute now) const;
@@ -88,6 +96,11 @@ class Intervention {
   virtual bool shared_plan(const Replicate&, std::uint32_t /*gp*/, std::uint32_t /*worker*/) const { return false; }
   // The secrecy regime in force, if this intervention sets it.
   virtual std::optional<SecrecyRegime> regime(const Replicate&) const { return std::nullopt; }
+  // The patient arrives at a door, before the drop-out is drawn: an
+  // intervention may accompany them (and take them to the right door by
+  // setting the need's service; health mediator). Non-const: it may spend
+  // its own time.
+  virtual void at_door(Replicate&, std::uint32_t /*need*/) {}
   // Multiplier of the drop-out on the way to a door.
   virtual double dropout_factor(const Replicate&, const Need&) const { return 1; }
   // Added to the resolution probability at the end of a case.
@@ -113,7 +126,9 @@ std::string_view lookup_unit(const std::pair<std::string_view, std::string_view>
 template <class Derived, class P>
 class InterventionBase : public Intervention {
  public:
-  explicit InterventionBase(P p) : p_(std::move(p)) {}
+  explicit InterventionBase(P p) : p_(std::move(p)) {
+    if constexpr (requires(const P& q) { Derived::size(q); }) p_.schedule.size = Derived::size(p_);
+  }
   std::unique_ptr<Intervention> clone() const override {
     return std::make_unique<Derived>(static_cast<const Derived&>(*this));
   }
@@ -126,8 +141,12 @@ class InterventionBase : public Intervention {
 };
 
 // Declares the Schedule fields of a parameter struct with its cost source.
+// `per` names the unit the running cost is paid per ("FTE": then the
+// intervention defines a static size(params) returning its FTE), "" for a
+// flat running cost.
 template <class P>
-void declare_schedule(sim::ParamTable<P>& t, double setup_cost, double running_cost, const std::string& cost_source) {
+void declare_schedule(sim::ParamTable<P>& t, double setup_cost, double running_cost, const std::string& cost_source,
+                      const std::string& per = "") {
   using M = typename sim::ParamTable<P>::Meta;
   t.real("start_week", [](P& p) -> auto& { return p.schedule.start_week; }, 0, 0, 5200,
          M{"weeks", "start, counted from the beginning of the run", "assumed"});
@@ -136,7 +155,9 @@ void declare_schedule(sim::ParamTable<P>& t, double setup_cost, double running_c
   t.real("setup_cost_eur", [](P& p) -> auto& { return p.schedule.setup_cost_eur; }, setup_cost, 0, 1e10,
          M{"EUR", "one-off cost at the start", cost_source});
   t.real("running_cost_eur_per_year", [](P& p) -> auto& { return p.schedule.running_cost_eur_per_year; },
-         running_cost, 0, 1e10, M{"EUR/year", "running cost", cost_source});
+         running_cost, 0, 1e10,
+         M{per.empty() ? "EUR/year" : "EUR/year/" + per, per.empty() ? "running cost" : "running cost per " + per,
+           cost_source});
 }
 
 struct InterventionType {

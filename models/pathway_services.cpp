@@ -21,6 +21,7 @@ void Replicate::navigate(std::uint32_t n, std::uint32_t service) {
 
 void Replicate::on_door(std::uint32_t n) {
   Need& need = needs_[n];
+  for (auto& iv : iv_) iv->at_door(*this, n);  // accompanied (health mediator)
   const double stigma = unit(residents_.stigma[need.resident]);
   double drop = p_.patient.door_dropout_prob * (1.0 + p_.patient.stigma_dropout_effect * stigma);
   for (const auto& iv : iv_) drop *= iv->dropout_factor(*this, need);

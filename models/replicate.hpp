@@ -102,6 +102,10 @@ class Replicate {
   void set_rights_knowledge(std::uint32_t resident, double k) { residents_.knowledge[resident] = quantise(k); }
   // Open cases a service carries at once (e.g. fewer when travel takes time).
   void set_capacity(std::uint32_t service, std::uint32_t cases) { services_[service].capacity = cases > 0 ? cases : 1; }
+  // The service moves to `locality` from now on (an intervention's start:
+  // shared premises): the right doors and the nearest-service indexes are
+  // rebuilt; ties and cases already under way stay as they are.
+  void relocate_service(std::uint32_t service, std::uint32_t locality);
   // A variable cost (e.g. per cohort) within the measurement window.
   void add_cost(double eur) {
     if (rec_.measuring(now_)) rec_.cost_eur += eur;
@@ -147,6 +151,7 @@ class Replicate {
   void build_services();
   void build_ties(sim::Stream& rng);
   void build_onset_table();
+  void build_right_doors();  // right_service_ from the services' places (replicate_relocate.cpp)
 
   // event loop and global processes (replicate.cpp)
   void dispatch(const sim::Event& e);

@@ -234,27 +234,7 @@ void Replicate::build_services() {
   covering_built_.assign(terr.size() * kThemes, 0);
   nearby_.assign(terr.size(), {});
   for (const auto& h : hours_) overlap_.push_back(hours_[0].intersect(h));
-  // The right door for each locality and theme: the nearest service that
-  // handles the theme and covers the locality.
-  // Services in the outer loop (each one's coverage read once, in order): the
-  // same candidates in the same order for every (locality, theme) as a scan
-  // of by_theme_, at the cost of the coverage rather than localities x
-  // services.
-  std::array<std::uint32_t, kThemes> none;
-  none.fill(kNone);
-  right_service_.assign(terr.size(), none);
-  for (std::uint32_t s = 0; s < setting_.services.size(); ++s) {
-    const auto& spec = setting_.services[s];
-    for (std::size_t l = 0; l < terr.size(); ++l) {
-      if (!spec.covers[l]) continue;
-      const float here = terr.travel_minutes(l, spec.locality);
-      for (std::size_t t = 0; t < kThemes; ++t) {
-        if (!spec.themes.test(t)) continue;
-        std::uint32_t& best = right_service_[l][t];
-        if (best == kNone || here < terr.travel_minutes(l, setting_.services[best].locality)) best = s;
-      }
-    }
-  }
+  build_right_doors();
 }
 
 void Replicate::build_ties(sim::Stream& rng) {

@@ -6,6 +6,7 @@
 #include <map>
 #include <sstream>
 
+#include "models/intervention_params.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -155,6 +156,7 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
       pu.push_back(infos[i].unit);
       ps.push_back(infos[i].source);
     }
+    append_intervention_parameters(spec.interventions, pn, pv, pu, ps);  // "<type>.<key>"
     w.write_strings(base + "/parameters/name", pn);
     w.write_strings(base + "/parameters/value", pv);
     w.write_strings(base + "/parameters/unit", pu);

@@ -59,28 +59,33 @@ const std::vector<CalibrationTarget>& calibration_targets() {
   static const std::vector<CalibrationTarget> t = {
       {"vade_mecum_know", "vade_mecum_aware_share", "share", 26, 27,
        "share of GPs who know the Vade Mecum, 18 months after its launch",
-       "field: 26 of 27 GPs of two peer groups (the model: every GP of the catchment)"},
+       "field: 26 of 27 GPs of two peer groups (the model: every GP of the catchment)", "louviere-manage", "vade_mecum"},
       {"vade_mecum_own", "vade_mecum_own_share", "share", 21, 27,
-       "share of GPs who own the Vade Mecum, 18 months after its launch", "field: 21 of 27 GPs"},
+       "share of GPs who own the Vade Mecum, 18 months after its launch", "field: 21 of 27 GPs", "louviere-manage",
+       "vade_mecum"},
       {"vade_mecum_used_more_than_once", "vade_mecum_used_more_than_once_share", "share", 8, 27,
-       "share of GPs who used it more than once in 18 months", "field: 8 of 27 GPs"},
+       "share of GPs who used it more than once in 18 months", "field: 8 of 27 GPs", "louviere-manage", "vade_mecum"},
       {"vade_mecum_found_right_contact", "vade_mecum_found_contact_share", "share", 7, 8,
        "among GPs who used it more than once, share whose (latest) use found the right contact",
-       "field: 7 of the 8 users"},
+       "field: 7 of the 8 users", "louviere-manage", "vade_mecum"},
       {"gps_knowing_services_moderately_or_insufficiently", "gps_not_knowing_well_share", "share", 35, 40,
        "share of GPs who do not know where to send for most themes (below vade_mecum.knows_well_themes)",
-       "field: thesis, 87.5 % (departmental survey; its size is not given: 35 of 40 assumed)"},
+       "field: thesis, 87.5 % (departmental survey, Meurthe-et-Moselle; its size is not given: 35 of 40 assumed)",
+       "grand-nancy", "vade_mecum"},
       {"launch_evening_gps", "meetings_first_gps", "people", 22, 0,
-       "GPs at the first (launch) evening", "field: 22 GPs at the launch evening, October 2011"},
+       "GPs at the first (launch) evening", "field: 22 GPs at the launch evening, October 2011",
+       "louviere-manage", "meetings"},
       {"launch_evening_social_actors", "meetings_first_workers", "people", 39, 0,
-       "social workers at the first (launch) evening", "field: 39 social actors at the launch evening"},
+       "social workers at the first (launch) evening", "field: 39 social actors at the launch evening",
+       "louviere-manage", "meetings"},
   };
   return t;
 }
 
-std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res) {
+std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res, const std::string& territory) {
   std::vector<CalibrationRow> rows;
   for (const auto& t : calibration_targets()) {
+    if (t.territory != territory) continue;  // measured elsewhere: no target here
     const ScenarioResults* sc = first_reporting(res, t.field);
     if (!sc) continue;
     CalibrationRow row;
@@ -102,8 +107,8 @@ std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res) {
   return rows;
 }
 
-void write_calibration(sim::h5::Writer& w, const ExperimentResults& res) {
-  const auto rows = calibration_rows(res);
+void write_calibration(sim::h5::Writer& w, const ExperimentResults& res, const std::string& territory) {
+  const auto rows = calibration_rows(res, territory);
   if (rows.empty()) return;
   w.create_group("/calibration");
   w.set_attribute("/calibration", "description",
@@ -123,6 +128,8 @@ void write_calibration(sim::h5::Writer& w, const ExperimentResults& res) {
     w.set_attribute(path, "interval", r.interval);
     w.set_attribute(path, "summary_field", r.target->field);
     w.set_attribute(path, "scenario", r.scenario);
+    w.set_attribute(path, "territory", r.target->territory);
+    w.set_attribute(path, "option", r.target->option);
     w.set_attribute(path, "description", r.target->description);
     w.set_attribute(path, "source", r.target->source);
   }

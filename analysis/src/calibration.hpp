@@ -9,8 +9,11 @@
 //       replicate; attributes target, ci_low, ci_high (the field's value and
 //       95 % interval), model (mean over replicates), model_ci_low/high
 //       (Student t over replicates), units, successes, n (field sample),
-//       interval (method), summary_field, scenario, description, source.
-// Written only for targets whose summary field some scenario reports.
+//       interval (method), summary_field, scenario, territory, option,
+//       description, source.
+// Written only for targets measured on the experiment's territory (the
+// preset it names) whose summary field some scenario reports: a figure
+// measured on one territory is no target for another.
 #pragma once
 #include <string>
 #include <vector>
@@ -33,6 +36,8 @@ struct CalibrationTarget {
   double n = 0;             // field sample size; 0 for a count (Poisson interval)
   std::string description;
   std::string source;
+  std::string territory;    // the preset of the territory it was measured on
+  std::string option;       // the intervention (option) it was measured on
 };
 
 // The targets of MODEL.md §8, in report order.
@@ -59,9 +64,10 @@ struct CalibrationRow {
   bool inside() const { return model >= ci.low && model <= ci.high; }
 };
 
-// One row per target that some scenario reports (the first such scenario).
-std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res);
+// One row per target of `territory` (the experiment's territory: a preset
+// name) that some scenario reports (the first such scenario).
+std::vector<CalibrationRow> calibration_rows(const ExperimentResults& res, const std::string& territory);
 // Writes /calibration (nothing when no row). Called by write_results.
-void write_calibration(sim::h5::Writer& w, const ExperimentResults& res);
+void write_calibration(sim::h5::Writer& w, const ExperimentResults& res, const std::string& territory);
 
 }  // namespace analysis

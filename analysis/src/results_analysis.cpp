@@ -8,7 +8,7 @@ namespace analysis {
 void write_analysis_groups(sim::h5::Writer& w, const models::Experiment& ex, const models::Setting& setting,
                            const models::ExperimentResults& res) {
   write_analysis(w, ex, setting, res);  // /comparisons and /sensitivity
-  write_calibration(w, res);            // /calibration
+  write_calibration(w, res, ex.territory);  // /calibration: targets of this territory only
 }
 
 void write_results_file(const std::filesystem::path& out, bool overwrite, const models::Experiment& ex,

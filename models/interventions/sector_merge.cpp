@@ -20,10 +20,12 @@
 // most populous locality, where `per = "sector"` presets place it.
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "models/intervention.hpp"
 #include "models/interventions/builtin.hpp"
 #include "models/replicate.hpp"
+#include "sim/input_error.hpp"
 
 namespace models {
 namespace {
@@ -113,7 +115,8 @@ class SectorMerge : public InterventionBase<SectorMerge, MergeParams> {
       sim::ParamTable<P> t;
       // The schedule by hand: structural (start 0, no ramp), and the running
       // cost may be negative (premises saved).
-      t.real("start_week", [](P& p) -> auto& { return p.schedule.start_week; }, 0, 0, 0,
+      // Read over the common range, so that check() can say why only 0 is honoured.
+      t.real("start_week", [](P& p) -> auto& { return p.schedule.start_week; }, 0, 0, 5200,
              M{"weeks", "must be 0: the merge is structural for the whole run", "assumed"});
       t.real("ramp_up_weeks", [](P& p) -> auto& { return p.schedule.ramp_up_weeks; }, 0, 0, 0,
              M{"weeks", "must be 0: the houses open at once", "assumed"});
@@ -136,7 +139,17 @@ class SectorMerge : public InterventionBase<SectorMerge, MergeParams> {
     return instance;
   }
 
+  static std::string week_text(double w) {
+    std::ostringstream o;
+    o << w;
+    return o.str();
+  }
   void check(const Setting& s) const override {
+    if (p_.schedule.start_week != 0)
+      throw sim::InputError("", 0, 0,
+                            "sector_merge.start_week = " + week_text(p_.schedule.start_week) +
+                                ": the merge changes the territory itself, for the whole run, and cannot start later; "
+                                "set start_week = 0 and compare a merged and an unmerged territory as two scenarios");
     Setting probe = s;
     adapt_setting(probe);  // every centre and house it names
   }

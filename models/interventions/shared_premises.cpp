@@ -22,7 +22,7 @@ namespace models {
 namespace {
 
 enum class Public : std::uint8_t { All, Marginal };
-enum Aux : std::uint32_t { kJointDay = 0, kReview = 1 };
+enum Aux : std::uint32_t { kJointDay = 0, kReview = 1, kOpen = 2 };
 
 struct HouseParams {
   Schedule schedule;
@@ -94,8 +94,6 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
     return instance;
   }
 
-  // The partner services move: from now on they stand in the house's
-  // locality (nearest door for its residents, nearest partner for its GPs).
   void check(const Setting& s) const override {
     (void)home_locality(s);  // the locality
     std::vector<std::string> names;
@@ -105,12 +103,6 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
         throw sim::InputError("", 0, 0, "shared_premises.services: " + sim::unknown_key_message("service", want, names));
   }
 
-  void adapt_setting(Setting& s) const override {
-    const std::uint32_t home = home_locality(s);
-    for (auto& spec : s.services)
-      if (std::find(p_.services.begin(), p_.services.end(), spec.name) != p_.services.end()) spec.locality = home;
-  }
-
   void setup(Replicate& r, std::uint32_t self) override {
     self_ = self;
     home_ = home_locality(r.setting());
@@ -118,14 +110,16 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
     choose_workers(r);
     if (house_gps_.empty() || house_workers_.empty())
       throw sim::InputError("", 0, 0, "shared_premises at '" + p_.locality + "': no GP or no worker moves in (set gps or services)");
-    if (!p_.dynamic) return;
     const sim::Minute start = sim::weeks(p_.schedule.start_week);
+    r.schedule_intervention(start, self_, kOpen);
+    if (!p_.dynamic) return;
     if (p_.joint_days_per_year > 0) r.schedule_intervention(start, self_, kJointDay);  // an opening day
     if (p_.reviews_per_year > 0) r.schedule_intervention(start + period(p_.reviews_per_year), self_, kReview);
   }
 
   // The intersectoral dynamic: joint days for all, case reviews for those who come.
   void on_event(Replicate& r, std::uint32_t aux) override {
+    if (aux == kOpen) return open(r);
     sim::Stream& rng = r.stream(self_);
     const bool joint = aux == kJointDay;
     const double minutes = joint ? p_.joint_day_minutes : p_.review_minutes;
@@ -196,6 +190,16 @@ class SharedPremises : public InterventionBase<SharedPremises, HouseParams> {
   }
 
  private:
+  // The opening: the partner services move in. From now on they stand in the
+  // house's locality (nearest door for its residents, nearest partner for
+  // its GPs); before it they are where the territory puts them.
+  void open(Replicate& r) {
+    const auto& specs = r.setting().services;
+    for (std::uint32_t s = 0; s < specs.size(); ++s)
+      if (specs[s].locality != home_ &&
+          std::find(p_.services.begin(), p_.services.end(), specs[s].name) != p_.services.end())
+        r.relocate_service(s, home_);
+  }
   // Unnamed, the house stands where most people live.
   std::uint32_t home_locality(const Setting& s) const {
     if (p_.locality == "all") throw sim::InputError("", 0, 0, "shared_premises.locality: give one locality, not \"all\"");

@@ -48,12 +48,13 @@ class SingleReferent : public InterventionBase<SingleReferent, ReferentParams> {
  public:
   using InterventionBase::InterventionBase;
   std::string_view type() const override { return "single_referent"; }
+  static double size(const ReferentParams& p) { return p.fte; }
   static const sim::ParamTable<ReferentParams>& table() {
     static const auto instance = [] {
       using P = ReferentParams;
       using M = sim::ParamTable<P>::Meta;
       sim::ParamTable<P> t;
-      declare_schedule(t, 5000, 50000, "assumed (one referent's salary and a phone line, for 1 FTE)");
+      declare_schedule(t, 5000, 50000, "assumed (one referent's salary and a phone line, per FTE)", "FTE");
       t.choice("scope", [](P& p) -> auto& { return p.scope; }, Scope::All,
                {{"all", Scope::All}, {"seniors", Scope::Seniors}},
                M{"", "all themes, or only seniors (families & seniors, disability, or residents 75+)",
@@ -75,7 +76,8 @@ class SingleReferent : public InterventionBase<SingleReferent, ReferentParams> {
              M{"min", "one call to the line, answered or not", "assumed (one phone attempt)"});
       t.real("assess_minutes", [](P& p) -> auto& { return p.assess_minutes; }, 45, 0, 6000,
              M{"min", "the referent's assessment and routing per need", "assumed"});
-      t.real("fte", [](P& p) -> auto& { return p.fte; }, 1.0, 0, 1000, M{"FTE", "referents", "assumed"});
+      t.real("fte", [](P& p) -> auto& { return p.fte; }, 1.0, kMinFte, 1000,
+             M{"FTE", "referents (the running cost is paid per FTE)", "assumed"});
       t.real("referrals_per_fte_week", [](P& p) -> auto& { return p.referrals_per_fte_week; }, 15, 0, 1000,
              M{"needs/week", "needs one FTE can assess and route per week", "assumed"});
       return t;

@@ -1,5 +1,6 @@
 // Calibration: the field intervals are right, the default parameters put
-// every model figure inside them on La Louvière / Manage, and the results
+// every model figure inside them on La Louvière / Manage (the territory
+// they were measured on, and only there), and the results
 // file carries /calibration as the analysis report reads it.
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 
 #include "analysis/src/calibration.hpp"
 #include "analysis/src/results_analysis.hpp"
+#include "models/intervention.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -62,9 +64,16 @@ TEST(Calibration, ExactPoissonInterval) {
   EXPECT_NEAR(z.high, 3.689, 1e-3);
 }
 
+std::size_t targets_of(const std::string& territory) {
+  std::size_t n = 0;
+  for (const auto& t : analysis::calibration_targets()) n += t.territory == territory ? 1 : 0;
+  return n;
+}
+
 TEST(Calibration, DefaultParametersFallInsideTheFieldIntervals) {
-  const auto rows = analysis::calibration_rows(calibrated().res);
-  ASSERT_EQ(rows.size(), analysis::calibration_targets().size());
+  const auto rows = analysis::calibration_rows(calibrated().res, "louviere-manage");
+  ASSERT_EQ(rows.size(), targets_of("louviere-manage"));
+  ASSERT_GE(rows.size(), 6u);
   for (const auto& r : rows) {
     EXPECT_EQ(r.scenario, "vade-mecum");
     EXPECT_EQ(r.values.size(), 6u);
@@ -77,7 +86,7 @@ TEST(Calibration, NoTargetWithoutItsFigures) {
   models::ExperimentResults res;
   res.scenarios.push_back({"baseline", {models::ReplicateResult{}}});
   res.scenarios.back().replicates[0].summary = {{"needs_onset", 10.0}, {"vade_mecum_uses", 3.0}};
-  EXPECT_TRUE(analysis::calibration_rows(res).empty());
+  EXPECT_TRUE(analysis::calibration_rows(res, "louviere-manage").empty());
 }
 
 TEST(Calibration, ResultsFileCarriesTheTargets) {
@@ -85,7 +94,7 @@ TEST(Calibration, ResultsFileCarriesTheTargets) {
   const auto path = std::filesystem::temp_directory_path() / "passerelle_test_calibration.h5";
   analysis::write_results_file(path, true, c.ex, c.setting, c.res);
   sim::h5::Reader rd(path);
-  for (const auto& r : analysis::calibration_rows(c.res)) {
+  for (const auto& r : analysis::calibration_rows(c.res, c.ex.territory)) {
     const std::string ds = "/calibration/" + r.target->name;
     ASSERT_TRUE(rd.exists(ds)) << ds;
     EXPECT_DOUBLE_EQ(rd.attribute_double(ds, "target"), r.value);
@@ -95,6 +104,31 @@ TEST(Calibration, ResultsFileCarriesTheTargets) {
     std::size_t rows = 0, cols = 0;
     EXPECT_EQ(rd.read_matrix(ds, rows, cols).size(), 6u);
     EXPECT_EQ(rd.attribute_string(ds, "scenario"), "vade-mecum");
+    EXPECT_EQ(rd.attribute_string(ds, "territory"), "louviere-manage");
   }
+  std::filesystem::remove(path);
+}
+
+// A target applies only to the territory it was measured on: the same
+// figures reported on another territory are no targets there.
+TEST(Calibration, TargetsOfAnotherTerritoryAreNotCompared) {
+  const auto& c = calibrated();
+  for (const auto& t : analysis::calibration_targets()) {
+    EXPECT_FALSE(t.territory.empty()) << t.name;
+    EXPECT_TRUE(models::interventions().find(t.option)) << t.name << ": " << t.option;
+  }
+  EXPECT_TRUE(analysis::calibration_rows(c.res, "herbasse").empty());
+  const auto nancy = analysis::calibration_rows(c.res, "grand-nancy");  // the thesis' département
+  EXPECT_EQ(nancy.size(), targets_of("grand-nancy"));
+  for (const auto& r : nancy) EXPECT_EQ(r.target->territory, "grand-nancy");
+  for (const auto& r : analysis::calibration_rows(c.res, "louviere-manage"))
+    EXPECT_NE(r.target->name, "gps_knowing_services_moderately_or_insufficiently");
+  // The results file of a run elsewhere carries no /calibration.
+  auto ex = c.ex;
+  ex.territory = "herbasse";
+  const auto path = std::filesystem::temp_directory_path() / "passerelle_test_calibration_elsewhere.h5";
+  models::write_results(path, true, ex, c.setting, c.res);
+  sim::h5::Reader rd(path);
+  EXPECT_FALSE(rd.exists("/calibration"));
   std::filesystem::remove(path);
 }

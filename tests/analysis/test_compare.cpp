@@ -1,4 +1,4 @@
-// Paired comparisons against the baseline (models/compare.*): exact values on
+// Paired comparisons against the baseline (analysis/src/compare.*): exact values on
 // known data, the derived per-year rows, CI coverage, the file round trip and
 // `passerelle compare`.
 #include <gtest/gtest.h>

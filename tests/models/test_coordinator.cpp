@@ -177,3 +177,70 @@ catchment = ["Crepol"]
 )", 1, 20);
   EXPECT_THROW(run(ex), sim::InputError);
 }
+
+// Her hours bind: 0.2 FTE with room for 400 cases works at most her week
+// (FTE x hours), and what does not fit is turned away or waits, counted.
+// More FTE: no fewer hand-overs, no more turned away (several seeds).
+TEST(Coordinator, HerWorkingWeekBinds) {
+  const auto res = run(experiment(R"([[scenario]]
+name = "fifth"
+[[scenario.intervention]]
+type = "coordinator"
+fte = 0.2
+caseload_per_fte = 2000
+alert_rate_per_year = 6
+handover_prob = 1
+[[scenario]]
+name = "full"
+[[scenario.intervention]]
+type = "coordinator"
+fte = 1
+caseload_per_fte = 400
+alert_rate_per_year = 6
+handover_prob = 1
+)", 3, 40));
+  double small_taken = 0, full_taken = 0, small_away = 0, full_away = 0;
+  for (int r = 0; r < 3; ++r) {
+    const auto& s = res.scenarios[1].replicates[r];
+    const auto& f = res.scenarios[2].replicates[r];
+    EXPECT_LE(value(s, "coordinator_utilisation"), 1.0 + 1e-9);
+    EXPECT_GT(value(s, "coordinator_utilisation"), 0.8);  // she is busy
+    EXPECT_GT(value(s, "coordinator_turned_away_week_full") + value(s, "coordinator_alerts_waiting_week_full"), 0);
+    EXPECT_NEAR(value(s, "coordinator_available_minutes"), 0.2 * 35 * 60 * (40 - 8), 1e-6);
+    EXPECT_LE(value(s, "coordinator_own_minutes"), value(s, "coordinator_available_minutes") + 1e-6);
+    small_taken += value(s, "coordinator_takeovers") + value(s, "coordinator_alerts");
+    full_taken += value(f, "coordinator_takeovers") + value(f, "coordinator_alerts");
+    small_away += value(s, "coordinator_turned_away_week_full");
+    full_away += value(f, "coordinator_turned_away_week_full");
+  }
+  EXPECT_GT(full_taken, 2 * small_taken);
+  EXPECT_LT(full_away, small_away);
+}
+
+// A GP comes to a case meeting only with a probability; each participant's
+// minutes are counted.
+TEST(Coordinator, GpComesToCaseMeetingsWithAProbability) {
+  std::string sc;
+  for (const char* p : {"0", "0.5", "1"})
+    sc += std::string("[[scenario]]\nname = \"gp-") + p +
+          "\"\n[[scenario.intervention]]\ntype = \"coordinator\"\nfte = 20\nhandover_prob = 1\n"
+          "meeting_minutes = 60\nmeeting_prep_minutes = 30\nmeeting_workers = 3\nmeeting_gp_attend_prob = " + p + "\n";
+  const auto res = run(experiment(sc, 2, 40));
+  double attended[3] = {0, 0, 0}, held[3] = {0, 0, 0};
+  for (int k = 0; k < 3; ++k)
+    for (const auto& rep : res.scenarios[1 + k].replicates) {
+      const double meetings = value(rep, "coordinator_case_meetings");
+      EXPECT_GT(meetings, 0);
+      EXPECT_DOUBLE_EQ(value(rep, "coordinator_meeting_worker_minutes"), meetings * 60 * 3);
+      EXPECT_DOUBLE_EQ(value(rep, "coordinator_meeting_coordinator_minutes"), meetings * 90);
+      EXPECT_DOUBLE_EQ(value(rep, "coordinator_meeting_gp_minutes"), value(rep, "coordinator_meeting_gp_attended") * 60);
+      attended[k] += value(rep, "coordinator_meeting_gp_attended");
+      held[k] += meetings;
+    }
+  EXPECT_EQ(attended[0], 0);
+  for (const auto& rep : res.scenarios[1].replicates) EXPECT_EQ(value(rep, "gp_minutes_coordination"), 0);
+  EXPECT_GT(attended[1], 0.3 * held[1]);
+  EXPECT_LT(attended[1], 0.7 * held[1]);
+  EXPECT_LE(attended[2], held[2]);  // a need without a GP has no GP to come
+  EXPECT_GT(attended[2], 0.9 * held[2]);
+}

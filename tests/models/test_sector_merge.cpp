@@ -189,7 +189,8 @@ home_visits_per_case = 2
 }
 
 TEST(SectorMerge, BadInputsAreInputErrors) {
-  EXPECT_THROW(merge("start_week = 10"), sim::InputError);  // structural: from the start only
+  // Structural: from the start only, refused before anything runs.
+  EXPECT_THROW(merge("start_week = 10")->check(testing_helpers::herbasse()), sim::InputError);
   EXPECT_THROW(merge("houses = 0"), sim::InputError);
   EXPECT_THROW(merge("employer = \"prefecture\""), sim::InputError);
 }

@@ -142,3 +142,66 @@ TEST(SharedPremises, UnknownServiceOrLocalityIsAnInputError) {
   EXPECT_NO_THROW(house("dynamic = false\n")->setup(rep, 0));  // the most populous locality: Romans-Nord
   EXPECT_THROW(house("locality = \"Crépol\"\ndynamic = false\n")->setup(rep, 0), sim::InputError);  // no service there
 }
+
+namespace {
+
+// Looks at where the services stand and which is the right door, at given times.
+struct Seen {
+  std::vector<std::vector<std::uint32_t>> places;
+  std::vector<std::uint32_t> right_door;
+};
+class Watch : public models::Intervention {
+ public:
+  Watch(std::shared_ptr<Seen> s, std::vector<double> weeks, std::uint32_t locality, models::Theme theme)
+      : seen_(std::move(s)), weeks_(std::move(weeks)), locality_(locality), theme_(theme) {}
+  std::string_view type() const override { return "watch"; }
+  std::unique_ptr<models::Intervention> clone() const override { return std::make_unique<Watch>(*this); }
+  const models::Schedule& schedule() const override { return schedule_; }
+  std::vector<std::pair<std::string, std::string>> values() const override { return {}; }
+  void setup(models::Replicate& r, std::uint32_t self) override {
+    for (double w : weeks_) r.schedule_intervention(sim::weeks(w), self, 0);
+  }
+  void on_event(models::Replicate& r, std::uint32_t) override {
+    std::vector<std::uint32_t> at;
+    for (const auto& s : r.setting().services) at.push_back(s.locality);
+    seen_->places.push_back(at);
+    seen_->right_door.push_back(r.right_service(theme_, locality_));
+  }
+
+ private:
+  std::shared_ptr<Seen> seen_;
+  std::vector<double> weeks_;
+  std::uint32_t locality_;
+  models::Theme theme_;
+  models::Schedule schedule_;
+};
+
+}  // namespace
+
+// The services move into the house at its opening, not before: until
+// start_week they stand where the territory puts them, and the right door
+// of the house's locality changes only then.
+TEST(SharedPremises, ServicesMoveInAtTheStartNotBefore) {
+  const auto& setting = testing_helpers::herbasse();
+  const auto home = static_cast<std::uint32_t>(*setting.territory.find("Romans-Nord"));
+  std::uint32_t moving = models::kNone;
+  for (std::uint32_t s = 0; s < setting.services.size(); ++s)
+    if (setting.services[s].name == "Elderly coordination service") moving = s;
+  ASSERT_NE(moving, models::kNone);
+  ASSERT_NE(setting.services[moving].locality, home);  // it does move
+  auto seen = std::make_shared<Seen>();
+  const models::InterventionList ivs = {
+      models::interventions().find("shared_premises")->parse(
+          toml::parse("start_week = 10\nlocality = \"Romans-Nord\"\nservices = [\"Elderly coordination service\", \"CCAS Romans\"]"),
+          "test"),
+      std::make_shared<Watch>(seen, std::vector<double>{0.5, 9.5, 10.5}, home, models::Theme::FamiliesSeniors)};
+  models::Replicate rep(setting, models::default_params(), models::RunSpec{0, 5, 12, 2}, ivs);
+  rep.run();
+  ASSERT_EQ(seen->places.size(), 3u);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_EQ(seen->places[k][moving], setting.services[moving].locality) << "before the start, event " << k;
+    for (std::uint32_t s = 0; s < setting.services.size(); ++s) EXPECT_EQ(seen->places[k][s], setting.services[s].locality);
+  }
+  EXPECT_EQ(seen->places[2][moving], home);
+  EXPECT_EQ(seen->right_door[0], seen->right_door[1]);
+}

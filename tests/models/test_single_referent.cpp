@@ -116,7 +116,7 @@ uptake_if_known = 1
 name = "none"
 [[scenario.intervention]]
 type = "single_referent"
-fte = 0
+referrals_per_fte_week = 0
 )", 2));
   for (int r = 0; r < 2; ++r) {
     const auto& base = res.scenarios[0].replicates[r];
