@@ -1,10 +1,10 @@
 """Scenario colours fixed by name, so that "coordinator" has the same colour
 in every report: a stable hash of the name (CRC-32, not Python's salted
 hash()) picks a colour of a fixed palette; the baseline is always grey.
-Two names of one report that hash to the same colour: the one later in
-alphabetical order takes the next free colour (so a name changes colour only
-when it meets such a collision, and the same set of names always gets the
-same colours)."""
+Two names of one report that hash to the same colour: the one later in the
+file's scenario order takes the next free colour. So a name changes colour
+only when an earlier scenario of the same report took its colour: options
+added at the end of an experiment leave the others' colours alone."""
 import zlib
 
 BASELINE_GREY = "#7f7f7f"
@@ -19,9 +19,10 @@ def preferred(name):
 
 
 def scenario_colours(names, baseline=None):
-    """{name: colour} for the names of one report; the baseline grey."""
+    """{name: colour} for the names of one report (in the file's order); the
+    baseline grey."""
     out, used = {}, set()
-    for name in sorted(set(names) - {baseline}):
+    for name in dict.fromkeys(n for n in names if n != baseline):
         i = preferred(name)
         if len(used) < len(PALETTE):
             while PALETTE[i] in used:

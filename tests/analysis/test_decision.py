@@ -162,7 +162,14 @@ class Colours(unittest.TestCase):
         for name in ("coordinator", "vade-mecum"):
             self.assertEqual(a[name], PALETTE[preferred(name)])
             self.assertEqual(a[name], b[name])
-        self.assertEqual(scenario_colours(["x", "y", "z"], None), scenario_colours(["z", "x", "y"], None))
+        # A collision: the later name in the file's order moves on, the earlier keeps its colour.
+        names = [f"n{i}" for i in range(200)]
+        first = names[0]
+        twin = next(n for n in names[1:] if preferred(n) == preferred(first))
+        c = scenario_colours([first, twin], None)
+        self.assertEqual(c[first], PALETTE[preferred(first)])
+        self.assertNotEqual(c[twin], c[first])
+        self.assertEqual(scenario_colours([first, "zz", twin], None)[first], c[first])
         self.assertNotIn(BASELINE_GREY, PALETTE)
 
     def test_distinct_within_a_report(self):
