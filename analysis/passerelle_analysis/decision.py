@@ -195,44 +195,61 @@ def dominated(opts, baseline):
     return out
 
 
+def _range(e):
+    return Markup("{}: {} to {}").format(INTERVAL_LABEL, _num(e.low), _num(e.high))
+
+
 def sentences(opts, baseline):
-    """Two or three sentences (HTML-safe Markup) drawn from the numbers."""
+    """Two or three sentences (HTML-safe Markup) drawn from the numbers: GP
+    time (which option frees most, or that none does), need-days (which
+    averts them at least cost), then what is dominated and what is not
+    distinguishable from zero, or that nothing is."""
     if not opts:
         return []
     out = []
     freeing = [o for o in opts if o.hours.clearly_positive]
+    taking = [o.name for o in opts if o.hours.clearly_negative]
     if freeing:
         best = max(freeing, key=lambda o: o.hours.mean)
-        s = Markup("{} frees the most GP time: {} GP hours a year ({}: {} to {})").format(
-            _names([best.name]), _num(best.hours.mean), INTERVAL_LABEL, _num(best.hours.low), _num(best.hours.high))
+        s = Markup("{} frees the most GP time: {} GP hours a year ({})").format(
+            _names([best.name]), _num(best.hours.mean), _range(best.hours))
         if best.cost_per_hour.status == "value":
             s += Markup(", at {} EUR per hour freed").format(_num(best.cost_per_hour.value))
         out.append(s + Markup("."))
+    elif taking:
+        out.append(Markup("No option frees GP time; {} clearly {} more of it.").format(
+            _names(taking), "takes" if len(taking) == 1 else "take"))
     else:
         out.append(Markup("No option frees GP time distinguishably from zero."))
+    averting = [o for o in opts if o.cost_per_day.status == "value"]
+    if averting:
+        cheap = min(averting, key=lambda o: o.cost_per_day.value)
+        most = max(averting, key=lambda o: o.days.mean)
+        s = Markup("{} averts unmet need-days at least cost: {} EUR per need-day").format(
+            _names([cheap.name]), _num(cheap.cost_per_day.value))
+        if most is not cheap:
+            s += Markup("; {} averts the most, {} a year").format(_names([most.name]), _num(most.days.mean))
+        out.append(s + Markup("."))
+    tail = []
     dom = dominated(opts, baseline)
-    if dom:
-        parts = []
-        for o, by in dom:
-            if by == baseline:
-                parts.append(Markup("{} costs more than {} without a clear gain in GP time or unmet need-days").format(
-                    _names([o.name]), _names([by])))
-            else:
-                parts.append(Markup("{} costs more than {} and does no better on either count (means)").format(
-                    _names([o.name]), _names([by])))
-        out.append(Markup("Dominated: ") + Markup("; ").join(parts) + Markup("."))
-    else:
-        out.append(Markup("No option is dominated: each costs nothing extra, or does clearly better than the "
-                          "baseline and better than every cheaper option on GP time or unmet need-days."))
+    for o, by in dom:
+        if by == baseline:
+            tail.append(Markup("{} costs more than {} without a clear gain in GP time or unmet need-days").format(
+                _names([o.name]), _names([by])))
+        else:
+            tail.append(Markup("{} costs more than {} and does no better on either count (means)").format(
+                _names([o.name]), _names([by])))
+    dom_text = Markup("Dominated: ") + Markup("; ").join(tail) + Markup(".") if tail else None
     unclear = []
     for label, attr in (("GP time freed", "hours"), ("unmet need-days averted", "days")):
         names = [o.name for o in opts if not getattr(o, attr).clear]
         if names:
             unclear.append(Markup("{} for {}").format(label, _names(names)))
-    if unclear:
-        out.append(Markup("Not distinguishable from zero (the interval spans zero): ") + Markup("; ").join(unclear) +
-                   Markup("."))
+    unclear_text = (Markup("Not distinguishable from zero (the interval spans zero): ") + Markup("; ").join(unclear) +
+                    Markup(".")) if unclear else None
+    if dom_text or unclear_text:
+        out += [t for t in (dom_text, unclear_text) if t]
     else:
-        out.append(Markup("Every option's effect on GP time and on unmet need-days is distinguishable from zero."))
+        out.append(Markup("No option is dominated, and every effect on GP time and unmet need-days is "
+                          "distinguishable from zero."))
     return out
-

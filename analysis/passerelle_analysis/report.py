@@ -55,8 +55,8 @@ p.lead{margin:.1em 0;color:#333} p.meta{margin:.2em 0 .4em;font-size:.85em;color
 p.meta span{margin-right:1.2em;white-space:nowrap}
 .scroll{overflow-x:auto;max-width:100%;margin:.5em 0}
 table{border-collapse:collapse;font-size:.86em} th,td{border:1px solid #ddd;padding:.28em .5em;vertical-align:top}
-thead th{background:#eef3f8;text-align:left;font-weight:600}
-th.name{background:#f7f9fb;text-align:left;font-weight:600;position:sticky;left:0;min-width:8em;max-width:16em;
+thead th{background:#eef3f8;text-align:left;font-weight:600;min-width:6.5em}
+th.name{background:#f7f9fb;text-align:left;font-weight:600;position:sticky;left:0;min-width:9em;max-width:18em;
   overflow-wrap:anywhere;white-space:pre-line}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} td.txt{min-width:12em}
 td.good{background:#e3f3e5} td.bad{background:#f8e1e4} td.unclear{color:#666;font-style:italic}
@@ -92,6 +92,8 @@ def ci_text(lo, hi):
     """The interval as "[lo, hi]"; None when there is none."""
     if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
         return None
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):
+        return None  # no spread (a fixed cost): nothing to show
     return f"[{fmt(lo)}, {fmt(hi)}]"
 
 

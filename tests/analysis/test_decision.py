@@ -113,6 +113,10 @@ class NoClearEffect(unittest.TestCase):
         self.assertNotIn("clear frees", t2)
         none = report.render(common.fake_results({"alpha": NOISY}))
         self.assertIn("No option frees GP time distinguishably from zero", page_text(none)[0])
+        taking = page_text(report.render(common.fake_results({"gamma": WORSE, "delta": (9000, +4, -300, 0.5)})))[0]
+        self.assertIn("No option frees GP time; gamma and delta clearly take more of it.", taking)
+        self.assertRegex(taking, r"delta averts unmet need-days at least cost: [\d .]+ EUR per need-day\.")
+        self.assertIn("Dominated: gamma costs more than baseline", taking)
 
     def test_decision_comes_first(self):
         self.assertLess(self.page.index('id="decision"'), self.page.index('id="experiment"'))
