@@ -8,9 +8,10 @@ added at the end of an experiment leave the others' colours alone."""
 import zlib
 
 BASELINE_GREY = "#7f7f7f"
-# Colour-blind-aware, no grey (kept for the baseline); dark enough on white.
-PALETTE = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c",
-           "#e07a1f", "#8c564b", "#c2185b", "#7cb518", "#3d5a80", "#b5838d"]
+# Matplotlib's tab10 without its grey (kept for the baseline), then black and
+# two light tints: twelve colours that stay apart on a white page.
+PALETTE = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+           "#e377c2", "#bcbd22", "#17becf", "#000000", "#a6cee3", "#b2df8a"]
 
 
 def preferred(name):

@@ -222,14 +222,14 @@ def sentences(opts, baseline):
     else:
         out.append(Markup("No option frees GP time distinguishably from zero."))
     averting = [o for o in opts if o.cost_per_day.status == "value"]
-    if averting:
+    if averting:  # joined to the first sentence: two or three in all
         cheap = min(averting, key=lambda o: o.cost_per_day.value)
         most = max(averting, key=lambda o: o.days.mean)
-        s = Markup("{} averts unmet need-days at least cost: {} EUR per need-day").format(
+        s = Markup(" {} averts unmet need-days at least cost: {} EUR per need-day").format(
             _names([cheap.name]), _num(cheap.cost_per_day.value))
         if most is not cheap:
-            s += Markup("; {} averts the most, {} a year").format(_names([most.name]), _num(most.days.mean))
-        out.append(s + Markup("."))
+            s += Markup("; {} averts the most, {} need-days a year").format(_names([most.name]), _num(most.days.mean))
+        out[-1] += s + Markup(".")
     tail = []
     dom = dominated(opts, baseline)
     for o, by in dom:
