@@ -15,7 +15,11 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from markupsafe import Markup
+
+try:
+    from markupsafe import Markup  # comes with jinja2
+except ImportError:  # report._environment() names what is missing before any sentence is made
+    Markup = None
 
 from .stats import t975
 

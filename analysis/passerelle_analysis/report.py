@@ -288,6 +288,7 @@ def _environment():
 
 
 def render(res):
+    env = _environment()  # first: a missing jinja2 is said before any work
     a = res.attrs
     colours = scenario_colours(res.scenarios, res.baseline)
     title = f"Passerelle report: {a.get('experiment_name', '')}"
@@ -301,7 +302,7 @@ def render(res):
             ("horizon / warm-up", horizon_text(a)),
             ("baseline", res.baseline)]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return _environment().get_template("report.html").render(
+    return env.get_template("report.html").render(
         title=title, css=CSS, description=a.get("description", ""), meta=meta, nav=nav, baseline=res.baseline,
         interval_label=decision.INTERVAL_LABEL, no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
         decision=decision_context(res, colours), experiment=experiment_context(res, colours),
