@@ -9,6 +9,9 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy
   python3-pandas python3-matplotlib chromium
+  # analysis/: the report's templates; run() with a dict; `pip install ./analysis`
+  # offline into a venv (tests/analysis/test_install.py)
+  python3-jinja2 python3-tomli-w python3-setuptools python3-wheel python3-venv
   # MPI runs (mpirun -np K passerelle run); sanitizer + libFuzzer build of `make test`
   libopenmpi-dev openmpi-bin clang-14 libclang-rt-14-dev
 )

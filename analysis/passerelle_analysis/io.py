@@ -3,7 +3,10 @@ analysis/README.md) into pandas DataFrames. Only h5py is used to read: the
 file is the interface, not the C++ code."""
 from dataclasses import dataclass, field
 
-import h5py
+try:
+    import h5py
+except ImportError as e:  # not a pip dependency: Debian's python3-h5py is not seen by pip (pyproject.toml)
+    raise ImportError("passerelle_analysis needs h5py (Debian: apt-get install python3-h5py)") from e
 import numpy as np
 import pandas as pd
 
@@ -50,7 +53,7 @@ class Results:
     parameters: pd.DataFrame         # scenario, name, value, unit, source
     sensitivity: pd.DataFrame        # metric, parameter, prcc
     sweep_points: pd.DataFrame       # scenario, <parameters>
-    calibration: pd.DataFrame        # target name, target, ci_low, ci_high, model, model_mean, …
+    calibration: pd.DataFrame        # target name, target, ci_low, ci_high, model, model_mean, …, territory
     localities: pd.DataFrame         # name, population, rurality, …
     descriptions: dict = field(default_factory=dict)  # scenario -> description
     weekly_units: dict = field(default_factory=dict)  # metric -> unit
@@ -175,7 +178,10 @@ def load(path):
                 row = {"name": name, "target": _attr(ds, "target", np.nan), "ci_low": _attr(ds, "ci_low", np.nan),
                        "ci_high": _attr(ds, "ci_high", np.nan), "units": _attr(ds, "units", ""),
                        "model": model, "values": vals, "description": _attr(ds, "description", ""),
-                       "scenario": _attr(ds, "scenario", ""), "source": _attr(ds, "source", "")}
+                       "scenario": _attr(ds, "scenario", ""), "source": _attr(ds, "source", ""),
+                       # Which territory the field figure is about (a `territory`
+                       # attribute on the target, else on the group); "" = not said.
+                       "territory": _attr(ds, "territory", _attr(f["calibration"], "territory", ""))}
                 # `model` may be the model's estimate or a text saying what it is.
                 numeric = isinstance(model, (int, float)) and not isinstance(model, bool)
                 row["model_mean"] = float(model) if numeric else (float(np.nanmean(vals)) if vals.size else np.nan)
@@ -203,5 +209,5 @@ def load(path):
         sensitivity=sensitivity, sweep_points=sweep_points,
         calibration=pd.DataFrame(calibration, columns=["name", "target", "ci_low", "ci_high", "units", "model",
                                                        "values", "model_mean", "description", "scenario",
-                                                       "source"]),
+                                                       "source", "territory"]),
         localities=localities, descriptions=descriptions, weekly_units=weekly_units)

@@ -1,6 +1,9 @@
 """The report's figures, drawn with matplotlib (Agg, no display) and returned
-as inline base64 PNG <img> tags: the page needs no other file. Labels taken
-from the results file go through matplotlib as text, never into markup."""
+as inline base64 PNG data for <img> tags: the page needs no other file.
+Labels taken from the results file go through matplotlib as plain text:
+mathtext is off (a `$` in a name is a dollar sign) and newlines become
+spaces. Scenarios keep their colour by name (colours.py); legends sit
+outside the axes, below the panels."""
 import base64
 import html
 import io
@@ -11,9 +14,13 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402  (after the backend is chosen)
 import numpy as np  # noqa: E402
 
+from .colours import PALETTE  # noqa: E402
 from .stats import band, mean_ci  # noqa: E402
 
-COLOURS = ["#1b6ca8", "#d1495b", "#2e933c", "#edae49", "#6a4c93", "#00798c", "#8d6a9f", "#4d4d4d"]
+# Names from the file are text: "$x$" is not maths, "\n" not a line break.
+matplotlib.rcParams["text.parse_math"] = False
+matplotlib.rcParams["text.usetex"] = False
+COLOURS = PALETTE
 RELATIONS = [("instrumental_ties", "instrumental"), ("cooperation_ties", "cooperation"),
              ("collaboration_ties", "collaboration")]
 
@@ -22,94 +29,130 @@ def colour(i):
     return COLOURS[i % len(COLOURS)]
 
 
-def img(fig, alt):
-    """The figure as an <img> with inline PNG data; closes the figure."""
+def png(fig):
+    """The figure as a data: URI (inline PNG); closes the figure."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img class="fig" alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def img(fig, alt):
+    """The figure as an <img> tag (kept for scripts that used it)."""
+    return f'<img class="fig" alt="{html.escape(alt)}" src="{png(fig)}">'
 
 
 def short(name, n=28):
+    name = " ".join(str(name).split())  # newlines and runs of spaces: one space
     return name if len(name) <= n else name[: n - 1] + "…"
 
 
-def weekly_bands(res, metrics, scenarios, scale=None):
+def legend_below(fig, axes, ncol=None):
+    """One legend for the figure, under the panels (never over a line)."""
+    handles, labels = [], []
+    for ax in np.ravel(axes):
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            if lab not in labels:
+                handles.append(h), labels.append(lab)
+    if not handles:
+        return
+    ncol = ncol or min(len(labels), 5)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=ncol, fontsize=8,
+               frameon=False)
+
+
+def weekly_bands(res, metrics, scenarios, colours, scale=None):
     """One panel per (metric, title, unit): mean line and 95 % band per scenario."""
     fig, axes = plt.subplots(1, len(metrics), figsize=(4.6 * len(metrics), 3.4), squeeze=False)
     for ax, (metric, title, unit) in zip(axes[0], metrics):
         d = res.weekly[res.weekly["metric"] == metric]
-        for i, sc in enumerate(scenarios):
+        for sc in scenarios:
             m = d[d["scenario"] == sc].pivot(index="replicate", columns="week", values="value")
             if m.empty:
                 continue
             k = (scale or {}).get(metric, 1.0)
             mean, lo, hi = band(m.to_numpy() * k)
             weeks = m.columns.to_numpy()
-            ax.plot(weeks, mean, color=colour(i), lw=1.6, label=short(sc))
-            ax.fill_between(weeks, lo, hi, color=colour(i), alpha=0.18, lw=0)
+            ax.plot(weeks, mean, color=colours[sc], lw=1.6, label=short(sc))
+            ax.fill_between(weeks, lo, hi, color=colours[sc], alpha=0.18, lw=0)
         ax.set_title(title, fontsize=10)
-        ax.set_xlabel("week after warm-up")
+        ax.set_xlabel("week after warm-up (weeks)")
         ax.set_ylabel(unit)
         ax.grid(alpha=0.3)
-    axes[0][0].legend(fontsize=8, loc="best")
     fig.tight_layout()
+    legend_below(fig, axes)
     return fig
 
 
-def grouped_bars(ax, categories, series, ylabel, title):
+def grouped_bars(ax, categories, series, ylabel, title, colours):
     """series: [(label, means, lows, highs)]; bars grouped by category with CI whiskers."""
     x = np.arange(len(categories))
     w = 0.8 / max(1, len(series))
     for i, (label, means, lo, hi) in enumerate(series):
         means, lo, hi = (np.asarray(v, dtype=float) for v in (means, lo, hi))
         err = np.vstack([np.nan_to_num(means - lo), np.nan_to_num(hi - means)])
-        ax.bar(x + (i - (len(series) - 1) / 2) * w, means, w, color=colour(i), label=short(label),
-               yerr=err, capsize=2, error_kw={"lw": 0.8})
+        ax.bar(x + (i - (len(series) - 1) / 2) * w, means, w, color=colours.get(label, colour(i)),
+               label=short(label), yerr=err, capsize=2, error_kw={"lw": 0.8})
     ax.set_xticks(x)
-    ax.set_xticklabels([c.replace("_", " ") for c in categories], rotation=35 if len(categories) > 4 else 0,
+    ax.set_xticklabels([short(c, 22).replace("_", " ") for c in categories],
+                       rotation=35 if len(categories) > 4 else 0,
                        ha="right" if len(categories) > 4 else "center", fontsize=8)
     ax.set_ylabel(ylabel, fontsize=8)
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", alpha=0.3)
 
 
-def _per_category(frame, scenario, metric, categories):
-    d = frame[(frame["scenario"] == scenario) & (frame["metric"] == metric)]
-    out = [mean_ci(d[d["category"] == c]["value"]) for c in categories]
-    return [o[0] for o in out], [o[1] for o in out], [o[2] for o in out]
+def _paired(frame, scenario, baseline, metric, category):
+    d = frame[(frame["metric"] == metric) & (frame["category"] == category)]
+    s = d[d["scenario"] == scenario].set_index("replicate")["value"]
+    b = d[d["scenario"] == baseline].set_index("replicate")["value"]
+    both = s.index.intersection(b.index)
+    return s.loc[both], b.loc[both]
 
 
-def _resolved_share(frame, scenario, categories):
-    d = frame[frame["scenario"] == scenario]
+def _diff_per_category(frame, scenario, baseline, metric, categories):
     out = []
     for c in categories:
-        on = d[(d["metric"] == "needs_onset") & (d["category"] == c)].set_index("replicate")["value"]
-        rs = d[(d["metric"] == "needs_resolved") & (d["category"] == c)].set_index("replicate")["value"]
-        share = (rs / on.where(on > 0)).to_numpy()
-        out.append(mean_ci(share))
+        s, b = _paired(frame, scenario, baseline, metric, c)
+        out.append(mean_ci((s - b).to_numpy()))
     return [o[0] for o in out], [o[1] for o in out], [o[2] for o in out]
 
 
-def breakdown(frame, scenarios, title):
-    """Unmet need-days, GP social minutes and the resolved share per category."""
-    if frame.empty:
+def _resolved_share_diff(frame, scenario, baseline, categories):
+    """Change in the share of needs resolved (percentage points), paired."""
+    out = []
+    for c in categories:
+        rs, rb = _paired(frame, scenario, baseline, "needs_resolved", c)
+        os_, ob = _paired(frame, scenario, baseline, "needs_onset", c)
+        share_s = rs / os_.where(os_ > 0)
+        share_b = rb / ob.where(ob > 0)
+        out.append(mean_ci((100.0 * (share_s - share_b)).to_numpy()))
+    return [o[0] for o in out], [o[1] for o in out], [o[2] for o in out]
+
+
+def breakdown(frame, baseline, options, title, colours):
+    """Per category, each option minus the baseline (paired by replicate):
+    unmet need-days, GP social minutes, share of needs resolved."""
+    if frame.empty or not options or baseline not in set(frame["scenario"]):
         return None
     categories = list(dict.fromkeys(frame["category"]))
     fig, axes = plt.subplots(1, 3, figsize=(14, 3.6 if len(categories) <= 4 else 4.2))
-    panels = [("unmet_need_days", "unmet need-days", "days"), ("gp_social_minutes", "GP social minutes", "min")]
-    for ax, (metric, t, unit) in zip(axes, panels):
-        grouped_bars(ax, categories, [(sc, *_per_category(frame, sc, metric, categories)) for sc in scenarios],
-                     unit, f"{t} by {title}")
-    grouped_bars(axes[2], categories, [(sc, *_resolved_share(frame, sc, categories)) for sc in scenarios],
-                 "share of needs", f"needs resolved (share) by {title}")
-    axes[0].legend(fontsize=8)
+    panels = [("unmet_need_days", "unmet need-days", "Δ unmet need-days (days, measured period)"),
+              ("gp_social_minutes", "GP social minutes", "Δ GP social minutes (min, measured period)")]
+    for ax, (metric, t, ylabel) in zip(axes, panels):
+        grouped_bars(ax, categories,
+                     [(sc, *_diff_per_category(frame, sc, baseline, metric, categories)) for sc in options],
+                     ylabel, f"{t} by {title}", colours)
+    grouped_bars(axes[2], categories, [(sc, *_resolved_share_diff(frame, sc, baseline, categories)) for sc in options],
+                 "Δ needs resolved (percentage points)", f"share of needs resolved by {title}", colours)
+    for ax in axes:
+        ax.axhline(0, color="black", lw=0.8)
     fig.tight_layout()
+    legend_below(fig, axes)
     return fig
 
 
-def ties(summary, scenarios):
+def ties(summary, scenarios, colours):
     """Ties by relation type per scenario (end of run, mean and 95 % CI)."""
     fig, ax = plt.subplots(figsize=(9, 3.2))
     series = []
@@ -117,9 +160,10 @@ def ties(summary, scenarios):
         d = summary[summary["scenario"] == sc]
         stats = [mean_ci(d[f]) if f in d else (np.nan,) * 4 for f, _ in RELATIONS]
         series.append((sc, [s[0] for s in stats], [s[1] for s in stats], [s[2] for s in stats]))
-    grouped_bars(ax, [label for _, label in RELATIONS], series, "ties", "ties by relation type (end of run)")
-    ax.legend(fontsize=8)
+    grouped_bars(ax, [label for _, label in RELATIONS], series, "ties (count, end of run)",
+                 "ties by relation type (end of run)", colours)
     fig.tight_layout()
+    legend_below(fig, [ax])
     return fig
 
 
@@ -141,7 +185,7 @@ def tornado(sens, metrics):
         ax.axvline(0, color="black", lw=0.8)
         ax.set_xlim(-1, 1)
         ax.set_title(metric.replace("_", " "), fontsize=10)
-        ax.set_xlabel("PRCC")
+        ax.set_xlabel("PRCC (partial rank correlation, −1 to 1)")
         ax.tick_params(axis="y", labelsize=9)
         ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
@@ -151,7 +195,7 @@ def tornado(sens, metrics):
 def calibration(cal):
     """Each target's value and 95 % CI beside the model's replicates and mean."""
     n = len(cal)
-    fig, axes = plt.subplots(n, 1, figsize=(7, 0.9 + 0.9 * n), squeeze=False)
+    fig, axes = plt.subplots(n, 1, figsize=(7, 0.6 + 1.15 * n), squeeze=False)
     for ax, (_, row) in zip(axes[:, 0], cal.iterrows()):
         lo, hi, t = row["ci_low"], row["ci_high"], row["target"]
         if np.isfinite(lo) and np.isfinite(hi):
@@ -164,7 +208,8 @@ def calibration(cal):
         if np.isfinite(row["model_mean"]):
             ax.plot([row["model_mean"]], [0], "D", color=colour(1), ms=7, label="model mean")
         ax.set_yticks([])
-        ax.set_title(f"{row['name']} ({row['units']})" if row["units"] else str(row["name"]), fontsize=9, loc="left")
-    axes[0, 0].legend(fontsize=7, ncol=4, loc="lower left", bbox_to_anchor=(0, 1.25))
+        ax.set_title(short(row["name"], 60), fontsize=9, loc="left")
+        ax.set_xlabel(str(row["units"] or "model value"), fontsize=8)
     fig.tight_layout()
+    legend_below(fig, axes, ncol=4)
     return fig

@@ -1,19 +1,27 @@
 """The HTML report of a results file: one self-contained page (inline CSS and
 PNG figures, no script, no external resource) that a planner can open
-offline. Every string read from the file is escaped with html.escape.
+offline. It leads with the decision (decision.py: one row per option, a few
+sentences drawn from the numbers), then the evidence. The page is a jinja2
+template (templates/report.html) with autoescape on: every string read from
+the file is text.
 
     python3 -m passerelle_analysis.report OUT.h5 -o REPORT.html
 """
 import argparse
 import datetime
-import html
 import math
 import os
 import sys
 
 import numpy as np
 
-from . import plots
+try:
+    import jinja2
+except ImportError:  # Debian: python3-jinja2 (cmake/install-deps.sh)
+    jinja2 = None
+
+from . import decision, plots
+from .colours import scenario_colours
 from .io import load
 from .stats import mean_ci
 
@@ -40,239 +48,267 @@ TORNADO_METRICS = ["gp_social_minutes_per_gp_week", "unmet_need_days", "needs_re
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#222;background:#fafafa}
-main{max-width:1180px;margin:0 auto;padding:1.2em 1.6em 3em;background:#fff}
-h1{font-size:1.6em;margin-bottom:.2em} h2{border-bottom:2px solid #1b6ca8;padding-bottom:.2em;margin-top:2em}
-table{border-collapse:collapse;margin:.6em 0;font-size:.88em} th,td{border:1px solid #ddd;padding:.3em .55em}
-th{background:#eef3f8;text-align:left} td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.good{background:#e3f3e5} td.bad{background:#f8e1e4}
-p.note{color:#555;font-size:.88em;max-width:62em} img.fig{max-width:100%;display:block;margin:.6em 0}
-pre{background:#f4f4f4;padding:.8em;overflow:auto;font-size:.85em} dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}
-dt{font-weight:600} nav a{margin-right:1em}
+main{max-width:1180px;margin:0 auto;padding:.8em 1.4em 3em;background:#fff}
+h1{font-size:1.45em;margin:.2em 0 .1em} h2{font-size:1.2em;border-bottom:2px solid #1b6ca8;padding-bottom:.15em;margin-top:1.8em}
+#decision h2{margin-top:.6em} h3{font-size:1.02em}
+p.lead{margin:.1em 0;color:#333} p.meta{margin:.2em 0 .4em;font-size:.85em;color:#555}
+p.meta span{margin-right:1.2em;white-space:nowrap}
+.scroll{overflow-x:auto;max-width:100%;margin:.5em 0}
+table{border-collapse:collapse;font-size:.86em} th,td{border:1px solid #ddd;padding:.28em .5em;vertical-align:top}
+thead th{background:#eef3f8;text-align:left;font-weight:600;min-width:6.5em}
+th.name{background:#f7f9fb;text-align:left;font-weight:600;position:sticky;left:0;min-width:9em;max-width:18em;
+  overflow-wrap:anywhere;white-space:pre-line}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap} td.txt{min-width:12em}
+td.good{background:#e3f3e5} td.bad{background:#f8e1e4} td.unclear{color:#666;font-style:italic}
+small.ci{color:#666;font-size:.82em}
+table.decision{font-size:.92em} table.decision thead th{max-width:10em}
+.sw{display:inline-block;width:.75em;height:.75em;border-radius:2px;margin-right:.4em;vertical-align:baseline}
+div.verdict{background:#f3f7fb;border-left:4px solid #1b6ca8;padding:.15em .9em;margin:.4em 0;max-width:62em}
+div.verdict p{margin:.35em 0}
+p.note{color:#555;font-size:.85em;max-width:64em} img.fig{max-width:100%;display:block;margin:.6em 0}
+pre{background:#f4f4f4;padding:.8em;overflow:auto;font-size:.85em}
+dl{display:grid;grid-template-columns:max-content auto;gap:.2em 1em} dt{font-weight:600} dd{margin:0;overflow-wrap:anywhere}
+nav{margin:1em 0 0;font-size:.9em} nav a{margin-right:1em}
 """
-
-
-def esc(v):
-    return html.escape(str(v), quote=True)
 
 
 def fmt(v):
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "n/a"
-    if isinstance(v, float) and math.isinf(v):
+    try:
+        v = float(v)
+    except (TypeError, ValueError):
+        return str(v)
+    if math.isnan(v):
+        return "n/a"
+    if math.isinf(v):
         return "∞" if v > 0 else "−∞"
     a = abs(v)
     prec = 0 if a >= 1000 else 1 if a >= 10 else 2 if a >= 1 else 3
-    return f"{v:,.{prec}f}".replace(",", " ")
+    return f"{v:,.{prec}f}".replace(",", " ").replace("-", "−")
 
 
-def fmt_ci(m, lo, hi):
-    if isinstance(lo, float) and math.isnan(lo):
-        return fmt(m)
-    return f"{fmt(m)} <span class='ci'>[{fmt(lo)}, {fmt(hi)}]</span>"
+def ci_text(lo, hi):
+    """The interval as "[lo, hi]"; None when there is none."""
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
+        return None
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):
+        return None  # no spread (a fixed cost): nothing to show
+    return f"[{fmt(lo)}, {fmt(hi)}]"
 
 
-def table(head, rows, classes=None):
-    """head: plain strings (escaped here); rows: cells already HTML-safe."""
-    out = ["<table><tr>" + "".join(f"<th>{esc(h)}</th>" for h in head) + "</tr>"]
-    for r, row in enumerate(rows):
-        cells = []
-        for c, cell in enumerate(row):
-            cls = (classes[r][c] if classes else ("" if c == 0 else "n")) or ""
-            cells.append(f"<td class='{cls}'>{cell}</td>" if cls else f"<td>{cell}</td>")
-        out.append("<tr>" + "".join(cells) + "</tr>")
-    return "\n".join(out) + "</table>"
+def horizon_text(a):
+    def weeks(v):
+        try:
+            return f"{float(v):g}"
+        except (TypeError, ValueError):
+            return "n/a"
+    return f"{weeks(a.get('horizon_weeks'))} / {weeks(a.get('warmup_weeks'))} weeks"
 
 
-def note(text):
-    return f"<p class='note'>{text}</p>"
+def cell(m, lo=math.nan, hi=math.nan, cls="n"):
+    return {"text": fmt(m), "ci": ci_text(lo, hi), "cls": cls}
 
 
-def section_experiment(res):
+def text_cell(t, cls="txt"):
+    return {"text": "" if t is None else str(t), "ci": None, "cls": cls}
+
+
+def effect_cell(e, good=+1):
+    """An Effect, coloured when its interval excludes zero (good: the sign that is good, 0: neither)."""
+    cls = "n"
+    if e.clear and good:
+        cls += " good" if good * e.mean > 0 else " bad"
+    return cell(e.mean, e.low, e.high, cls)
+
+
+def ratio_cell(r):
+    if r.status != "value":
+        return {"text": r.status, "ci": None, "cls": "n unclear"}
+    return cell(r.value, r.low, r.high)
+
+
+def decision_context(res, colours):
+    opts = decision.options(res)
+    head = ["option", "extra cost per year (EUR)", "GP hours freed per year (h)",
+            "unmet need-days averted per year", "cost per GP hour freed (EUR/h)",
+            "cost per need-day averted (EUR/need-day)"]
+    rows = [{"name": o.name, "colour": colours.get(o.name),
+             "cells": [effect_cell(o.cost, 0), effect_cell(o.hours), effect_cell(o.days),
+                       ratio_cell(o.cost_per_hour), ratio_cell(o.cost_per_day)]} for o in opts]
+    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts}
+
+
+def experiment_context(res, colours):
     a = res.attrs
     residents = res.summary["residents"].mean() if "residents" in res.summary else float("nan")
     items = [("Experiment", a.get("experiment_name", "")), ("Description", a.get("description", "")),
              ("Territory", a.get("territory", "")), ("Residents", fmt(residents)), ("GPs", a.get("gps", "n/a")),
              ("Base seed", a.get("base_seed", "")), ("Replicates", a.get("replicates", "")),
-             ("Horizon / warm-up", f"{fmt(a.get('horizon_weeks', math.nan))} / {fmt(a.get('warmup_weeks', math.nan))} weeks"),
+             ("Horizon / warm-up", horizon_text(a)),
              ("Baseline scenario", res.baseline), ("Created", a.get("created_utc", "")),
              ("Passerelle version", a.get("software_version", "")), ("Results file", os.path.basename(res.path))]
-    dl = "<dl>" + "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in items) + "</dl>"
-    sc = table(["scenario", "description"], [[esc(s), esc(res.descriptions.get(s, ""))] for s in res.main_scenarios],
-               [["", ""] for _ in res.main_scenarios])
-    sweep = ""
-    if res.sweep_scenarios:
-        sweep = note(f"Plus {len(res.sweep_scenarios)} sweep points (scenarios {esc(res.sweep_scenarios[0])} … "
-                     f"{esc(res.sweep_scenarios[-1])}), summarised under <a href='#sensitivity'>Sensitivity</a>.")
-    text = f"<details><summary>Full experiment file</summary><pre>{esc(a.get('experiment', ''))}</pre></details>"
-    return f"<h2 id='experiment'>Experiment</h2>{dl}<h3>Scenarios</h3>{sc}{sweep}{text}"
+    return {"fields": items, "scenarios": [(s, res.descriptions.get(s, ""), colours.get(s)) for s in res.main_scenarios],
+            "sweep": res.sweep_scenarios, "text": a.get("experiment", "")}
 
 
-def section_scenarios(res):
-    scen = res.main_scenarios
-    rows, classes = [], []
-    for field, label, _ in KEY_METRICS:
-        if field not in res.summary:
-            continue
-        row = [f"{esc(label)}<br><small>{esc(field)} [{esc(res.units.get(field, ''))}]</small>"]
-        for sc in scen:
-            m, lo, hi, _ = mean_ci(res.summary.loc[res.summary["scenario"] == sc, field])
-            row.append(fmt_ci(m, lo, hi))
-        rows.append(row)
-        classes.append([""] + ["n"] * len(scen))
-    return ("<h2 id='scenarios'>Results by scenario</h2>" + table(["metric"] + scen, rows, classes) +
-            note("Mean over replicates with its 95 % confidence interval in brackets (Student t). Counts are over "
-                 "the measured period (after warm-up) for the whole territory; needs are counted by cohort: those "
-                 "that arose after warm-up."))
-
-
-def _cmp(res, scenario, metric):
-    d = res.comparisons[(res.comparisons["scenario"] == scenario) & (res.comparisons["metric"] == metric)]
-    return None if d.empty else d.iloc[0]
-
-
-def section_comparisons(res):
-    h = "<h2 id='comparisons'>Comparison with the baseline</h2>"
-    others = [s for s in res.main_scenarios if s != res.baseline]
-    if res.comparisons.empty or not others:
-        return h + note("Only one scenario (or no comparison in the file): nothing to compare.")
-    cols = [("gp_hours_freed_per_year", "GP hours freed per year", +1),
-            ("unmet_need_days_averted", "unmet need-days averted per year", +1),
-            ("needs_resolved", "change in needs resolved", +1),
-            ("unmet_share_90d", "change in share unresolved at 90 days", -1),
-            ("cost_eur", "change in cost (EUR, measured period)", 0),
-            ("cost_per_gp_hour_freed", "cost per GP hour freed (EUR)", 0),
-            ("cost_per_unmet_need_day_averted", "cost per unmet need-day averted (EUR)", 0)]
-    rows, classes = [], []
-    for sc in others:
-        row, cl = [esc(sc)], [""]
-        for metric, _, good in cols:
-            r = _cmp(res, sc, metric)
-            if r is None:
-                row.append("–"), cl.append("n")
-                continue
-            row.append(fmt_ci(r["mean_diff"], r["ci_low"], r["ci_high"]))
-            clear = not math.isnan(r["ci_low"]) and (r["ci_low"] > 0 or r["ci_high"] < 0)
-            cl.append("n " + ("good" if clear and good * r["mean_diff"] > 0 else "bad" if clear and good * r["mean_diff"] < 0 else ""))
-        rows.append(row)
-        classes.append(cl)
-    return (h + note(f"Each scenario minus the baseline <b>{esc(res.baseline)}</b>, replicate by replicate (replicate "
-                     "k of every scenario uses the same random numbers, so differences are paired), with the 95 % "
-                     "confidence interval of the mean difference.") +
-            table(["scenario"] + [c[1] for c in cols], rows, classes) +
-            note("<b>GP hours freed per year</b>: time GPs no longer spend on social tasks, whole territory; "
-                 "positive is good. <b>Unmet need-days averted per year</b>: fewer days people wait with an unmet "
-                 "need; positive is good. Green: the interval excludes zero in the good direction; red: in the bad "
-                 "direction. Costs per unit divide the yearly extra cost by the hours freed or need-days averted; "
-                 "n/a when nothing is freed or averted, negative when the scenario saves money as well. "
-                 "<code>passerelle compare</code> prints every metric."))
-
-
-def section_weekly(res):
-    if res.weekly.empty:
-        return ""
-    gps = res.attrs.get("gps")
-    scale = {"gp_social_minutes": 1.0 / gps} if gps else {}
-    unit = "min per GP per week" if gps else "min per week (all GPs)"
-    fig = plots.weekly_bands(res, [("gp_social_minutes", "GP social minutes", unit),
-                                   ("needs_open", "open needs", "needs"),
-                                   ("queue_length", "queue length (waiting for a worker)", "needs")],
-                             res.main_scenarios, scale)
-    return ("<h2 id='weekly'>Week by week</h2>" + plots.img(fig, "weekly series") +
-            note("Line: mean over replicates; band: where 95 % of single replicates fall (2.5th to 97.5th "
-                 "percentile). Weeks count from the end of the warm-up."))
-
-
-def section_breakdowns(res):
-    out = ["<h2 id='breakdowns'>Who is affected</h2>"]
-    for frame, title in ((res.by_need_type, "need type"), (res.by_precarity, "precarity"),
-                         (res.by_rurality, "rurality")):
-        fig = plots.breakdown(frame, res.main_scenarios, title)
-        if fig is not None:
-            out.append(f"<h3>By {esc(title)}</h3>" + plots.img(fig, f"breakdown by {title}"))
-    out.append(note("Bars: mean over replicates; whiskers: 95 % confidence interval. Unmet need-days and GP "
-                    "minutes are totals over the measured period; the resolved share is resolved / arisen."))
-    return "\n".join(out)
-
-
-def section_ties(res):
-    if not any(f in res.summary for f, _ in plots.RELATIONS):
-        return ""
+def scenarios_context(res, colours):
+    """Options as rows, metrics as columns (readable with many options: the
+    table scrolls sideways inside its box, the names stay in view)."""
+    fields = [(f, label) for f, label, _ in KEY_METRICS if f in res.summary]
+    head = ["scenario"] + [f"{label} [{res.units.get(f, '')}]" if res.units.get(f) else label for f, label in fields]
     rows = []
     for sc in res.main_scenarios:
         d = res.summary[res.summary["scenario"] == sc]
-        row = [esc(sc)]
-        for f in ("instrumental_ties", "cooperation_ties", "collaboration_ties", "share_gps_with_collaboration_tie",
-                  "mean_tie_degree"):
-            row.append(fmt_ci(*mean_ci(d[f])[:3]) if f in d else "–")
-        rows.append(row)
-    return ("<h2 id='ties'>Ties between GPs and social services</h2>" +
-            plots.img(plots.ties(res.summary, res.main_scenarios), "ties by relation type") +
-            table(["scenario", "instrumental", "cooperation", "collaboration", "share of GPs with a collaboration tie",
-                   "mean ties per GP"], rows) +
-            note("Instrumental: a name and a number; cooperation: trusted exchanges; collaboration: a shared way "
-                 "of working. Counted at the end of the run."))
+        cells = []
+        for f, _ in fields:
+            m, lo, hi, _ = mean_ci(d[f])
+            cells.append(cell(m, lo, hi))
+        rows.append({"name": sc, "colour": colours.get(sc), "cells": cells})
+    return {"head": head, "rows": rows}
 
 
-def section_sensitivity(res):
+COMPARISON_COLUMNS = [("gp_hours_freed_per_year", "GP hours freed per year (h)", +1),
+                      ("unmet_need_days_averted", "unmet need-days averted per year", +1),
+                      ("needs_resolved", "change in needs resolved", +1),
+                      ("unmet_share_90d", "change in share unresolved at 90 days", -1),
+                      ("median_days_to_resolution", "change in median days to resolution (days)", -1),
+                      ("cost_eur", "change in cost (EUR, measured period)", 0)]
+
+
+def comparisons_context(res, colours):
+    others = [s for s in res.main_scenarios if s != res.baseline]
+    rows = []
+    if not res.comparisons.empty:
+        for sc in others:
+            cells = []
+            for metric, _, good in COMPARISON_COLUMNS:
+                e = decision._effect(res.comparisons, sc, metric)
+                cells.append(effect_cell(e, good) if math.isfinite(e.mean) else text_cell("–", "n"))
+            rows.append({"name": sc, "colour": colours.get(sc), "cells": cells})
+    return {"head": ["scenario"] + [c[1] for c in COMPARISON_COLUMNS], "rows": rows}
+
+
+def weekly_figure(res, colours):
+    if res.weekly.empty:
+        return None
+    gps = res.attrs.get("gps")
+    scale = {"gp_social_minutes": 1.0 / gps} if gps else {}
+    unit = "GP social time (min per GP per week)" if gps else "GP social time (min per week, all GPs)"
+    fig = plots.weekly_bands(res, [("gp_social_minutes", "GP social minutes", unit),
+                                   ("needs_open", "open needs", "open needs (count)"),
+                                   ("queue_length", "queue length (waiting for a worker)", "needs waiting (count)")],
+                             res.main_scenarios, colours, scale)
+    return plots.png(fig)
+
+
+def breakdown_figures(res, colours):
+    others = [s for s in res.main_scenarios if s != res.baseline]
+    out = []
+    for frame, title in ((res.by_need_type, "need type"), (res.by_precarity, "precarity"),
+                         (res.by_rurality, "rurality")):
+        fig = plots.breakdown(frame, res.baseline, others, title, colours)
+        if fig is not None:
+            out.append((title, plots.png(fig)))
+    return out
+
+
+def ties_context(res, colours):
+    if not any(f in res.summary for f, _ in plots.RELATIONS):
+        return None
+    fields = ("instrumental_ties", "cooperation_ties", "collaboration_ties", "share_gps_with_collaboration_tie",
+              "mean_tie_degree")
+    rows = []
+    for sc in res.main_scenarios:
+        d = res.summary[res.summary["scenario"] == sc]
+        rows.append({"name": sc, "colour": colours.get(sc),
+                     "cells": [cell(*mean_ci(d[f])[:3]) if f in d else text_cell("–", "n") for f in fields]})
+    return {"figure": plots.png(plots.ties(res.summary, res.main_scenarios, colours)),
+            "head": ["scenario", "instrumental (count)", "cooperation (count)", "collaboration (count)",
+                     "share of GPs with a collaboration tie", "mean ties per GP"], "rows": rows}
+
+
+def sensitivity_context(res):
     if res.sensitivity.empty:
-        return ""
-    a = res.attrs
+        return None
     params = list(dict.fromkeys(res.sensitivity["parameter"]))
     metrics = [m for m in TORNADO_METRICS if m in set(res.sensitivity["metric"])]
     pts = res.sweep_points
-    design = table(["parameter", "min", "max"],
-                   [[esc(p), fmt(float(pts[p].min())), fmt(float(pts[p].max()))] for p in params])
-    rows = []
+    design = {"head": ["parameter", "min", "max"],
+              "rows": [{"name": p, "cells": [cell(float(pts[p].min())), cell(float(pts[p].max()))]} for p in params]}
+    prcc = {"head": ["metric"] + params, "rows": []}
     for m in metrics:
         d = res.sensitivity[res.sensitivity["metric"] == m].set_index("parameter")["prcc"]
-        rows.append([esc(LABEL.get(m, m))] + [fmt(float(d.get(p, np.nan))) for p in params])
-    fig = plots.tornado(res.sensitivity, metrics) if metrics else None
-    return ("<h2 id='sensitivity'>Sensitivity</h2>" +
-            note(f"{len(pts)} sweep points ({esc(a.get('sweep_method', 'grid or Latin hypercube'))}), each run as a "
-                 f"scenario derived from the baseline with the same replicates.") + design +
-            (plots.img(fig, "sensitivity tornado") if fig else "") + table(["metric"] + params, rows) +
-            note("Partial rank correlation coefficient (PRCC) of each metric's mean with each parameter, the "
-                 "others held fixed: +1 the metric rises steadily with the parameter, −1 it falls, near 0 the "
-                 "parameter hardly matters over the range swept. n/a: undefined (too few points or no variation)."))
+        prcc["rows"].append({"name": LABEL.get(m, m), "cells": [cell(float(d.get(p, np.nan))) for p in params]})
+    return {"points": len(pts), "method": res.attrs.get("sweep_method", "grid or Latin hypercube"),
+            "design": design, "prcc": prcc,
+            "figure": plots.png(plots.tornado(res.sensitivity, metrics)) if metrics else None}
 
 
-def section_calibration(res):
-    if res.calibration.empty:
-        return ""
-    rows, classes = [], []
-    for _, r in res.calibration.iterrows():
-        inside = (np.isfinite(r["model_mean"]) and np.isfinite(r["ci_low"]) and r["ci_low"] <= r["model_mean"] <= r["ci_high"])
+def calibration_rows(res):
+    """The calibration targets of this run's territory: a target that says it
+    belongs to another territory is left out. Returns (rows, number left out)."""
+    cal = res.calibration
+    if cal.empty:
+        return cal, 0
+    here = str(res.attrs.get("territory", "") or "")
+    terr = cal["territory"].fillna("").astype(str) if "territory" in cal else None
+    if terr is None or not here:
+        return cal, 0
+    keep = (terr == "") | (terr == here)
+    return cal[keep], int((~keep).sum())
+
+
+def calibration_context(res):
+    cal, dropped = calibration_rows(res)
+    if cal.empty:
+        return None
+    rows = []
+    for _, r in cal.iterrows():
+        inside = (np.isfinite(r["model_mean"]) and np.isfinite(r["ci_low"])
+                  and r["ci_low"] <= r["model_mean"] <= r["ci_high"])
         what = r["description"] or ("" if isinstance(r["model"], (int, float)) else str(r["model"] or ""))
         if r["scenario"]:
             what += f" (scenario {r['scenario']})"
-        rows.append([esc(r["name"]), fmt_ci(r["target"], r["ci_low"], r["ci_high"]), fmt(r["model_mean"]),
-                     "yes" if inside else "no", esc(what), esc(r["source"] or "")])
-        classes.append(["", "n", "n", "n " + ("good" if inside else "bad"), "", ""])
-    return ("<h2 id='calibration'>Calibration</h2>" +
-            plots.img(plots.calibration(res.calibration), "calibration targets") +
-            table(["target", "field value [95 % CI]", "model", "model inside the CI", "what is measured", "source"],
-                  rows, classes) +
-            note("Grey: the range the field data allow; black line: the field value; dots: model replicates; "
-                 "diamond: model mean."))
+        rows.append({"name": r["name"], "cells": [cell(r["target"], r["ci_low"], r["ci_high"]), cell(r["model_mean"]),
+                                                  text_cell("yes" if inside else "no",
+                                                            "n " + ("good" if inside else "bad")),
+                                                  text_cell(what), text_cell(r["source"] or "")]})
+    return {"figure": plots.png(plots.calibration(cal)), "dropped": dropped,
+            "head": ["target", "field value (small print: 95 % interval)", "model", "model inside the interval",
+                     "what is measured", "source"], "rows": rows}
+
+
+def _environment():
+    if jinja2 is None:
+        raise RuntimeError("the report needs jinja2 (Debian: apt-get install python3-jinja2, or `make deps`)")
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), "templates")
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(here), autoescape=True,
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
 
 
 def render(res):
+    env = _environment()  # first: a missing jinja2 is said before any work
     a = res.attrs
+    colours = scenario_colours(res.scenarios, res.baseline)
     title = f"Passerelle report: {a.get('experiment_name', '')}"
-    sections = [section_experiment(res), section_scenarios(res), section_comparisons(res), section_weekly(res),
-                section_breakdowns(res), section_ties(res), section_sensitivity(res), section_calibration(res)]
-    nav = ("<nav>" + "".join(f"<a href='#{i}'>{t}</a>" for i, t in
-                             [("experiment", "Experiment"), ("scenarios", "Results"), ("comparisons", "Comparison"),
-                              ("weekly", "Week by week"), ("breakdowns", "Who is affected"), ("ties", "Ties")]
-                             + ([("sensitivity", "Sensitivity")] if not res.sensitivity.empty else [])
-                             + ([("calibration", "Calibration")] if not res.calibration.empty else [])) + "</nav>")
+    sens, cal, ties = sensitivity_context(res), calibration_context(res), ties_context(res, colours)
+    weekly = weekly_figure(res, colours)
+    nav = ([("decision", "Decision"), ("experiment", "Experiment"), ("scenarios", "Results"),
+            ("comparisons", "Comparison")] + ([("weekly", "Week by week")] if weekly else [])
+           + [("breakdowns", "Who is affected")] + ([("ties", "Ties")] if ties else [])
+           + ([("sensitivity", "Sensitivity")] if sens else []) + ([("calibration", "Calibration")] if cal else []))
+    meta = [("territory", a.get("territory", "")), ("replicates", a.get("replicates", "")),
+            ("horizon / warm-up", horizon_text(a)),
+            ("baseline", res.baseline)]
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-            f"<meta name='viewport' content='width=device-width, initial-scale=1'><title>{esc(title)}</title>"
-            f"<style>{CSS}</style></head><body><main>\n<h1>{esc(title)}</h1>"
-            f"<p class='note'>{esc(a.get('description', ''))}</p>{nav}\n" + "\n".join(s for s in sections if s) +
-            f"\n<p class='note'>Generated {now} by passerelle_analysis from {esc(os.path.basename(res.path))}.</p>"
-            "</main></body></html>\n")
+    return env.get_template("report.html").render(
+        title=title, css=CSS, description=a.get("description", ""), meta=meta, nav=nav, baseline=res.baseline,
+        interval_label=decision.INTERVAL_LABEL, no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
+        decision=decision_context(res, colours), experiment=experiment_context(res, colours),
+        scenarios=scenarios_context(res, colours), comparisons=comparisons_context(res, colours), weekly=weekly,
+        breakdowns=breakdown_figures(res, colours), ties=ties, sensitivity=sens, calibration=cal,
+        generated=now, source=os.path.basename(res.path))
 
 
 def _write(page, output_path):
@@ -301,6 +337,9 @@ def main(argv=None):
         return 2
     try:
         _write(render(res), args.output)
+    except RuntimeError as e:
+        print(f"passerelle report: {e}", file=sys.stderr)
+        return 1
     except OSError as e:
         print(f"passerelle report: cannot write {args.output}: {e}", file=sys.stderr)
         return 1

@@ -79,3 +79,68 @@ def make_run():
     out = os.path.join(tmp.name, "run.h5")
     subprocess.run([binary(), "run", exp, "-o", out, "--quiet", "--threads", "2"], check=True, timeout=120)
     return tmp, out
+
+
+def fake_results(options, baseline="baseline", replicates=10, gps=10, horizon=60, warmup=8, seed=1):
+    """A Results made in memory, no binary needed: options maps a scenario
+    name to (extra cost EUR over the measured period, change in GP social
+    minutes per GP per week, change in unmet need-days, noise sd of each
+    per replicate). Summaries and the comparison rows (as models/compare.cpp
+    computes them) agree."""
+    import numpy as np
+    import pandas as pd
+    from passerelle_analysis import mean_ci
+    from passerelle_analysis.io import Results
+    rng = np.random.default_rng(seed)
+    names = [baseline] + list(options)
+    base = {"cost_eur": np.zeros(replicates), "gp_social_minutes_per_gp_week": 100 + rng.normal(0, 5, replicates),
+            "unmet_need_days": 5000 + rng.normal(0, 200, replicates)}
+    rows = []
+    for sc in names:
+        cost, dmin, ddays, sd = options.get(sc, (0, 0, 0, 0))
+        vals = {"cost_eur": base["cost_eur"] + cost + (rng.normal(0, sd * 100, replicates) if sd else 0),
+                "gp_social_minutes_per_gp_week": base["gp_social_minutes_per_gp_week"] + dmin +
+                (rng.normal(0, sd, replicates) if sd else 0),
+                "unmet_need_days": base["unmet_need_days"] + ddays + (rng.normal(0, sd * 50, replicates) if sd else 0)}
+        for r in range(replicates):
+            rows.append({"scenario": sc, "replicate": r, "seed": 100 + r, **{k: v[r] for k, v in vals.items()}})
+    summary = pd.DataFrame(rows)
+    per_year = 52.0 / (horizon - warmup)
+    comp = []
+    for sc in options:
+        s = summary[summary.scenario == sc].set_index("replicate")
+        b = summary[summary.scenario == baseline].set_index("replicate")
+        for field, unit in (("cost_eur", "EUR"), ("gp_social_minutes_per_gp_week", "min/GP/week"),
+                            ("unmet_need_days", "days")):
+            d = (s[field] - b[field]).to_numpy()
+            m, lo, hi, n = mean_ci(d)
+            comp.append({"scenario": sc, "metric": field, "baseline_mean": b[field].mean(),
+                         "scenario_mean": s[field].mean(), "mean_diff": m, "ci_low": lo, "ci_high": hi,
+                         "rel_pct": np.nan, "n": n, "units": unit})
+        hours = -(s["gp_social_minutes_per_gp_week"] - b["gp_social_minutes_per_gp_week"]).to_numpy() * gps * 52 / 60
+        days = -(s["unmet_need_days"] - b["unmet_need_days"]).to_numpy() * per_year
+        cost_year = (s["cost_eur"] - b["cost_eur"]).mean() * per_year
+        for metric, v, unit in (("gp_hours_freed_per_year", hours, "h/year"),
+                                ("unmet_need_days_averted", days, "need-days/year")):
+            m, lo, hi, n = mean_ci(v)
+            comp.append({"scenario": sc, "metric": metric, "baseline_mean": np.nan, "scenario_mean": np.nan,
+                         "mean_diff": m, "ci_low": lo, "ci_high": hi, "rel_pct": np.nan, "n": n, "units": unit})
+        for metric, v, unit in (("cost_per_gp_hour_freed", hours, "EUR/GP hour"),
+                                ("cost_per_unmet_need_day_averted", days, "EUR/need-day")):
+            comp.append({"scenario": sc, "metric": metric, "baseline_mean": np.nan, "scenario_mean": np.nan,
+                         "mean_diff": cost_year / v.mean() if v.mean() > 0 else np.nan, "ci_low": np.nan,
+                         "ci_high": np.nan, "rel_pct": np.nan, "n": len(v), "units": unit})
+    empty_long = pd.DataFrame(columns=["scenario", "metric", "replicate", "category", "value"])
+    return Results(
+        path="/nonexistent/fake.h5", attrs={"experiment_name": "fake", "territory": "herbasse", "gps": gps,
+                                            "horizon_weeks": horizon, "warmup_weeks": warmup,
+                                            "replicates": replicates, "experiment": "[experiment]\n"},
+        scenarios=names, baseline=baseline,
+        units={"cost_eur": "EUR", "gp_social_minutes_per_gp_week": "min/GP/week", "unmet_need_days": "days"},
+        summary=summary, weekly=pd.DataFrame(columns=["scenario", "metric", "replicate", "week", "value"]),
+        by_need_type=empty_long, by_precarity=empty_long, by_rurality=empty_long,
+        comparisons=pd.DataFrame(comp), parameters=pd.DataFrame(columns=["scenario", "name", "value", "unit", "source"]),
+        sensitivity=pd.DataFrame(columns=["metric", "parameter", "prcc"]), sweep_points=pd.DataFrame(columns=["scenario"]),
+        calibration=pd.DataFrame(columns=["name", "target", "ci_low", "ci_high", "units", "model", "values",
+                                          "model_mean", "description", "scenario", "source", "territory"]),
+        localities=pd.DataFrame(), descriptions={n: f"description of {n}" for n in names})

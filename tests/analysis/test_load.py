@@ -108,7 +108,7 @@ class LoadTest(unittest.TestCase):
         self.assertAlmostEqual(cal.loc["vade_mecum_know", "model_mean"], 0.93)
         self.assertEqual(len(cal.loc["vade_mecum_know", "values"]), 3)
         page = report.render(res)
-        self.assertIn("id='calibration'", page)
+        self.assertIn('id="calibration"', page)
         self.assertIn("share_resolved", page)
         self.assertIn("&lt;Vade Mecum&gt;", page)
 

@@ -1,0 +1,259 @@
+"""The decision the report leads with: per option (every hand-written
+scenario but the baseline) its extra cost per year, GP hours freed per year,
+unmet need-days averted per year and the cost of each, and a few sentences
+generated from those numbers.
+
+Rules (tests/analysis/test_decision.py):
+- An effect is "clear" when its 95 % interval excludes zero.
+- A cost per unit whose denominator is not clear is "no clear effect", never a
+  number; one whose denominator is clearly negative is "none (worse)".
+- Intervals are the Monte-Carlo ones (replicate-to-replicate spread under
+  common random numbers): they say nothing of the uncertainty in the model's
+  parameters, and the page says so next to every one (INTERVAL_LABEL).
+"""
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+try:
+    from markupsafe import Markup  # comes with jinja2
+except ImportError:  # report._environment() names what is missing before any sentence is made
+    Markup = None
+
+from .stats import t975
+
+INTERVAL_LABEL = "95 % CI, Monte-Carlo only"
+NO_CLEAR_EFFECT = "no clear effect"
+WORSE = "none (worse)"
+
+
+@dataclass
+class Effect:
+    mean: float
+    low: float = math.nan
+    high: float = math.nan
+
+    @property
+    def clear(self):
+        """The interval exists and excludes zero."""
+        return math.isfinite(self.low) and math.isfinite(self.high) and (self.low > 0 or self.high < 0)
+
+    @property
+    def clearly_positive(self):
+        return self.clear and self.low > 0
+
+    @property
+    def clearly_negative(self):
+        return self.clear and self.high < 0
+
+
+@dataclass
+class Ratio:
+    """A cost per unit: `status` is "value", NO_CLEAR_EFFECT or WORSE."""
+    status: str
+    value: float = math.nan
+    low: float = math.nan
+    high: float = math.nan
+
+
+def fieller(num, den, t=None):
+    """Fieller's 95 % interval for mean(num) / mean(den) from paired samples
+    (one pair per replicate). (nan, nan) when the denominator's interval
+    contains zero (the set is then unbounded) or with fewer than 2 pairs."""
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    ok = ~(np.isnan(num) | np.isnan(den))
+    num, den = num[ok], den[ok]
+    n = num.size
+    if n < 2:
+        return math.nan, math.nan
+    t = t975(n - 1) if t is None else t
+    a, b = num.mean(), den.mean()
+    c = np.cov(num, den, ddof=1) / n
+    vaa, vbb, vab = c[0, 0], c[1, 1], c[0, 1]
+    t2 = t * t
+    qa = b * b - t2 * vbb
+    if qa <= 0:
+        return math.nan, math.nan
+    qb = a * b - t2 * vab
+    qc = a * a - t2 * vaa
+    disc = qb * qb - qa * qc
+    if disc < 0:
+        return math.nan, math.nan
+    r = math.sqrt(disc)
+    return (qb - r) / qa, (qb + r) / qa
+
+
+def ratio(cost, den, pairs=None):
+    """Cost per unit of `den` (an Effect). pairs: (cost per replicate, den per
+    replicate) for Fieller's interval, when available."""
+    if den.clearly_negative:
+        return Ratio(WORSE)
+    if not den.clearly_positive:
+        return Ratio(NO_CLEAR_EFFECT)
+    value = cost.mean / den.mean
+    lo, hi = fieller(*pairs) if pairs is not None else (math.nan, math.nan)
+    return Ratio("value", value, lo, hi)
+
+
+def measured_weeks(res):
+    h, w = res.attrs.get("horizon_weeks"), res.attrs.get("warmup_weeks")
+    try:
+        return float(h) - float(w)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def paired_differences(summary, scenario, baseline, field):
+    """scenario − baseline replicate by replicate (common random numbers), the
+    replicates present on both sides; NaN where either side is NaN."""
+    if field not in summary:
+        return np.array([])
+    s = summary[summary["scenario"] == scenario].set_index("replicate")[field]
+    b = summary[summary["scenario"] == baseline].set_index("replicate")[field]
+    both = s.index.intersection(b.index)
+    return (s.loc[both] - b.loc[both]).to_numpy(dtype=float)
+
+
+def _row(cmp, scenario, metric):
+    d = cmp[(cmp["scenario"] == scenario) & (cmp["metric"] == metric)]
+    return None if d.empty else d.iloc[0]
+
+
+def _effect(cmp, scenario, metric, k=1.0):
+    r = _row(cmp, scenario, metric)
+    if r is None:
+        return Effect(math.nan)
+    lo, hi = sorted((r["ci_low"] * k, r["ci_high"] * k))
+    return Effect(float(r["mean_diff"]) * k, float(lo), float(hi))
+
+
+def _agrees(values, mean):
+    v = values[~np.isnan(values)]
+    return v.size >= 2 and math.isfinite(mean) and abs(v.mean() - mean) <= 1e-6 * max(1.0, abs(mean))
+
+
+@dataclass
+class Option:
+    name: str
+    cost: Effect          # extra cost per year against the baseline, EUR/year
+    hours: Effect         # GP hours freed per year (positive is good)
+    days: Effect          # unmet need-days averted per year (positive is good)
+    cost_per_hour: Ratio  # EUR per GP hour freed
+    cost_per_day: Ratio   # EUR per need-day averted
+
+
+def options(res):
+    """One Option per hand-written scenario but the baseline, in file order."""
+    cmp, base = res.comparisons, res.baseline
+    per_year = 52.0 / measured_weeks(res) if measured_weeks(res) > 0 else math.nan
+    gps = res.attrs.get("gps")
+    out = []
+    for sc in res.main_scenarios:
+        if sc == base:
+            continue
+        cost = _effect(cmp, sc, "cost_eur", per_year)
+        hours = _effect(cmp, sc, "gp_hours_freed_per_year")
+        days = _effect(cmp, sc, "unmet_need_days_averted")
+        # Per-replicate values for Fieller's interval, checked against the file's
+        # means so that a change of definition drops the interval, not its sense.
+        c = paired_differences(res.summary, sc, base, "cost_eur") * per_year
+        h = paired_differences(res.summary, sc, base, "gp_social_minutes_per_gp_week") * (
+            -float(gps) * 52.0 / 60.0 if gps else math.nan)
+        d = paired_differences(res.summary, sc, base, "unmet_need_days") * -per_year
+        hp = (c, h) if len(c) == len(h) and _agrees(c, cost.mean) and _agrees(h, hours.mean) else None
+        dp = (c, d) if len(c) == len(d) and _agrees(c, cost.mean) and _agrees(d, days.mean) else None
+        out.append(Option(sc, cost, hours, days, ratio(cost, hours, hp), ratio(cost, days, dp)))
+    return out
+
+
+def _names(names):
+    names = [Markup("<b>{}</b>").format(n) for n in names]
+    if len(names) <= 1:
+        return Markup("").join(names)
+    return Markup(", ").join(names[:-1]) + Markup(" and ") + names[-1]
+
+
+def _num(v):
+    from .report import fmt  # one number format for the page
+    return fmt(v)
+
+
+def dominated(opts, baseline):
+    """[(option, by)]: options costlier and no better. Against the baseline:
+    extra cost > 0 and neither effect clearly positive (its interval). Against
+    another option: dearer on the mean and no better on either mean effect."""
+    out = []
+    for o in opts:
+        if not math.isfinite(o.cost.mean):
+            continue
+        if o.cost.mean > 0 and not o.hours.clearly_positive and not o.days.clearly_positive:
+            out.append((o, baseline))
+            continue
+        for p in opts:
+            if p is o or not all(math.isfinite(x.mean) for x in (p.cost, p.hours, p.days, o.hours, o.days)):
+                continue
+            if p.cost.mean < o.cost.mean and p.hours.mean >= o.hours.mean and p.days.mean >= o.days.mean:
+                out.append((o, p.name))
+                break
+    return out
+
+
+def _range(e):
+    return Markup("{}: {} to {}").format(INTERVAL_LABEL, _num(e.low), _num(e.high))
+
+
+def sentences(opts, baseline):
+    """Two or three sentences (HTML-safe Markup) drawn from the numbers: GP
+    time (which option frees most, or that none does), need-days (which
+    averts them at least cost), then what is dominated and what is not
+    distinguishable from zero, or that nothing is."""
+    if not opts:
+        return []
+    out = []
+    freeing = [o for o in opts if o.hours.clearly_positive]
+    taking = [o.name for o in opts if o.hours.clearly_negative]
+    if freeing:
+        best = max(freeing, key=lambda o: o.hours.mean)
+        s = Markup("{} frees the most GP time: {} GP hours a year ({})").format(
+            _names([best.name]), _num(best.hours.mean), _range(best.hours))
+        if best.cost_per_hour.status == "value":
+            s += Markup(", at {} EUR per hour freed").format(_num(best.cost_per_hour.value))
+        out.append(s + Markup("."))
+    elif taking:
+        out.append(Markup("No option frees GP time; {} clearly {} more of it.").format(
+            _names(taking), "takes" if len(taking) == 1 else "take"))
+    else:
+        out.append(Markup("No option frees GP time distinguishably from zero."))
+    averting = [o for o in opts if o.cost_per_day.status == "value"]
+    if averting:  # joined to the first sentence: two or three in all
+        cheap = min(averting, key=lambda o: o.cost_per_day.value)
+        most = max(averting, key=lambda o: o.days.mean)
+        s = Markup(" {} averts unmet need-days at least cost: {} EUR per need-day").format(
+            _names([cheap.name]), _num(cheap.cost_per_day.value))
+        if most is not cheap:
+            s += Markup("; {} averts the most, {} need-days a year").format(_names([most.name]), _num(most.days.mean))
+        out[-1] += s + Markup(".")
+    tail = []
+    dom = dominated(opts, baseline)
+    for o, by in dom:
+        if by == baseline:
+            tail.append(Markup("{} costs more than {} without a clear gain in GP time or unmet need-days").format(
+                _names([o.name]), _names([by])))
+        else:
+            tail.append(Markup("{} costs more than {} and does no better on either count (means)").format(
+                _names([o.name]), _names([by])))
+    dom_text = Markup("Dominated: ") + Markup("; ").join(tail) + Markup(".") if tail else None
+    unclear = []
+    for label, attr in (("GP time freed", "hours"), ("unmet need-days averted", "days")):
+        names = [o.name for o in opts if not getattr(o, attr).clear]
+        if names:
+            unclear.append(Markup("{} for {}").format(label, _names(names)))
+    unclear_text = (Markup("Not distinguishable from zero (the interval spans zero): ") + Markup("; ").join(unclear) +
+                    Markup(".")) if unclear else None
+    if dom_text or unclear_text:
+        out += [t for t in (dom_text, unclear_text) if t]
+    else:
+        out.append(Markup("No option is dominated, and every effect on GP time and unmet need-days is "
+                          "distinguishable from zero."))
+    return out
