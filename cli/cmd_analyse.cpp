@@ -62,10 +62,10 @@ fs::path analysis_dir() {
 std::string find_python() {
   if (const char* p = std::getenv("PASSERELLE_PYTHON"); p && *p) return p;
   for (const char* cand : {"python3", "/usr/bin/python3"})
-    if (spawn({cand, "-c", "import h5py, numpy, pandas, matplotlib"}, true) == 0) return cand;
+    if (spawn({cand, "-c", "import h5py, numpy, pandas, matplotlib, jinja2"}, true) == 0) return cand;
   throw std::runtime_error(
-      "the report needs Python 3 with h5py, numpy, pandas and matplotlib (Debian: apt-get install python3-h5py "
-      "python3-pandas python3-matplotlib, or `make deps`); set PASSERELLE_PYTHON to choose an interpreter");
+      "the report needs Python 3 with h5py, numpy, pandas, matplotlib and jinja2 (Debian: apt-get install "
+      "python3-h5py python3-pandas python3-matplotlib python3-jinja2, or `make deps`); set PASSERELLE_PYTHON to choose an interpreter");
 }
 
 }  // namespace
