@@ -231,8 +231,8 @@ sim::ParamTable<ModelParams> build() {
               E, 0, 1, M{"probability", "the GP hears the outcome, by employer", "field: thesis, networks give a written report; others rarely (values assumed)"});
   t.real("report.shared_plan_prob", F(report.shared_plan_prob), 0.95, 0, 1,
          M{"probability", "report back inside a shared care plan", "assumed"});
-  t.real("report.patient_tells_prob", F(report.patient_tells_prob), 0.2, 0, 1,
-         M{"probability", "under strict secrecy nothing comes back from the service: the GP hears the outcome only when the patient tells", "assumed (MODEL.md §4.6)"});
+  t.real("report.patient_tells_prob", F(report.patient_tells_prob), 0.1, 0, 1,
+         M{"probability", "the patient tells the GP the outcome (any regime; under strict secrecy the only way it comes back)", "assumed (MODEL.md §4.6)"});
 
   // ---- ties (MODEL.md §3)
   t.real("ties.initial_trust", F(ties.initial_trust), 0.3, 0, 1,

@@ -115,15 +115,17 @@ void Replicate::on_case_end(std::uint32_t n) {
   for (const auto& iv : iv_) p += iv->resolution_bonus(*this, need);
   const bool success = draw(n, Purpose::Resolve) < std::clamp(p, 0.0, 1.0);
   for (auto& iv : iv_) iv->on_case_end(*this, n, success);
-  // Report back to the referring GP feeds the tie (MODEL.md §4.9). Under
-  // strict secrecy nothing comes back from the service: only what the
-  // patient tells (MODEL.md §4.6).
+  // Report back to the referring GP feeds the tie (MODEL.md §4.9): from the
+  // service, or from the patient, who may tell the GP under any regime.
+  // Under strict secrecy nothing comes back from the service: only what the
+  // patient carries (MODEL.md §4.6).
   if (need.gp != kNone) {
     bool shared_plan = false;
     const bool strict = regime_for(need.gp, need.worker, shared_plan) == SecrecyRegime::Strict;
-    const double pr = need.shared_plan ? p_.report.shared_plan_prob
-                      : strict         ? p_.report.patient_tells_prob
-                          : p_.report.prob[static_cast<std::size_t>(setting_.services[s].employer)];
+    const double from_service = need.shared_plan ? p_.report.shared_plan_prob
+                                : strict ? 0.0
+                                         : p_.report.prob[static_cast<std::size_t>(setting_.services[s].employer)];
+    const double pr = 1.0 - (1.0 - from_service) * (1.0 - p_.report.patient_tells_prob);
     if (draw(n, Purpose::Report) < pr) {
       if (rec_.measuring(now_)) rec_.reports_back += 1;
       touch_tie(need.gp, need.worker, success ? p_.ties.gain_success : -p_.ties.loss_failure);

@@ -3,6 +3,7 @@
 // mechanism were missing or reversed (monotonicity: more X => no less Y).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <functional>
 #include <numeric>
 
@@ -212,6 +213,13 @@ TEST(Mechanisms, StrictSecrecyReportsBackOnlyWhatThePatientCarries) {
   ModelParams consent = strict;
   consent.secrecy.regime = models::SecrecyRegime::Consent;
   EXPECT_GT(total(consent, "reports_back"), 0);
+  // With the defaults: strict never hears more than consent.
+  ModelParams d_strict = defaults(), d_consent = defaults();
+  d_strict.secrecy.regime = models::SecrecyRegime::Strict;
+  auto per_referral = [](const models::ReplicateResult& r) {
+    return value(r, "reports_back") / std::max(1.0, value(r, "cases_started"));
+  };
+  EXPECT_LT(total(d_strict, per_referral), total(d_consent, per_referral));
 }
 
 TEST(Mechanisms, AHealthHouseWithItsOwnWorkerNeedsFewerCallsAndSharesMore) {

@@ -122,6 +122,7 @@ TEST(Pathway, TooFewWorkersNeverResolveMore) {
 TEST(Pathway, ReportsBackBuildCollaborationTies) {
   ModelParams none = defaults(), always = defaults();
   none.report.prob.fill(0);
+  none.report.patient_tells_prob = 0;  // nobody hears the outcome
   none.secrecy.regime = models::SecrecyRegime::Consent;
   always.report.prob.fill(1);
   always.ties.half_life_days = 36500;
