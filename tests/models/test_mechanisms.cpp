@@ -305,3 +305,42 @@ TEST(Mechanisms, BreakdownsAddUpToTheSummaryTotals) {
     EXPECT_NEAR(unresolved / eligible, value(r, "unmet_share_90d"), 1e-9);
   }
 }
+
+TEST(Mechanisms, ASelfReferralsWrongDoorIsNearHome) {
+  // Every real service handles everything everywhere; 30 services that
+  // handle nothing stand in the least populated locality. Residents go
+  // alone (no GP) and never know the right door: with doors near home the
+  // 30 far ones are almost never tried, so wrong doors barely change; drawn
+  // over every service of the territory (the old rule) most tries would
+  // land on them.
+  models::Setting plain = testing_helpers::herbasse();
+  for (auto& sv : plain.services) {
+    sv.themes.set();
+    std::fill(sv.covers.begin(), sv.covers.end(), std::uint8_t{1});
+  }
+  models::Setting far = plain;
+  std::uint32_t remote = 0;
+  for (std::uint32_t l = 0; l < far.territory.size(); ++l)
+    if (far.territory.locality(l).population < far.territory.locality(remote).population) remote = l;
+  for (int k = 0; k < 30; ++k) {
+    models::ServiceSpec d;
+    d.name = "Nowhere " + std::to_string(k);
+    d.employer = models::Employer::Association;
+    d.locality = remote;
+    d.covers.assign(far.territory.size(), 0);
+    far.services.push_back(d);
+  }
+  ModelParams p = defaults();
+  p.residents.gp_registered_share = p.residents.gp_registered_share_precarious = 0;
+  p.residents.rights_knowledge = p.residents.rights_knowledge_precarious = 0.01;
+  p.disclosure.self_referral_per_year = 50;
+  p.needs.non_demand_prob.fill(0);
+  auto hops = [](const models::ReplicateResult& r) { return value(r, "wrong_door_hops"); };
+  auto self = [](const models::ReplicateResult& r) { return value(r, "self_referrals"); };
+  EXPECT_EQ(total(p, hops, plain), 0);  // any door is right
+  const double refs = total(p, self, far), with_far = total(p, hops, far);
+  EXPECT_GT(refs, 1000);
+  // Drawn over the territory's 46 services, about 65 % of self-referrals
+  // would try a far door first (at least one hop each).
+  EXPECT_LT(with_far, 0.5 * refs);
+}
