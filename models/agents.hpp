@@ -14,6 +14,8 @@ namespace models {
 
 inline constexpr std::uint32_t kNone = UINT32_MAX;
 inline constexpr std::uint8_t kNoHandler = 255;
+// A queue entry that is not a need: a case from outside the simulated pathway.
+inline constexpr std::uint32_t kBackgroundCase = UINT32_MAX - 1;
 
 // Residents grouped by cell = age band x precarity, so that an onset picks
 // "a random resident of cell c" as one index draw, with no extra lists.
@@ -69,7 +71,8 @@ struct Service {
   std::uint32_t capacity = 0;  // open cases the service can carry
   std::uint32_t active = 0;
   std::uint32_t hours = 0;     // index into the replicate's hours table
-  std::deque<std::uint32_t> queue;  // waiting needs (slot indices)
+  std::deque<std::uint32_t> queue;  // waiting needs (slot indices; kBackgroundCase: a case from outside the pathway)
+  double background_rate = 0;        // arrivals per minute of cases from outside the simulated pathway
 };
 
 enum class NeedState : std::uint8_t {
@@ -87,13 +90,18 @@ enum class NeedState : std::uint8_t {
 // Per-need random purposes: each has its own counter, so a scenario that
 // draws more for one purpose leaves the others' draws unchanged.
 enum class Purpose : std::uint8_t {
-  Profile, Step, Disclose, Consent, Contact, Navigate, Intake, Resolve, Report, Choice, Intervention, Count
+  Profile, Step, Disclose, Consent, Contact, Navigate, Intake, Resolve, Report, Choice, Intervention,
+  Visit,  // medicalised consultations while the need is away from the GP (pathway_visits.cpp)
+  Count
 };
 inline constexpr std::size_t kPurposes = static_cast<std::size_t>(Purpose::Count);
 
 struct Need {
   sim::Minute onset = 0;
   sim::Minute retry_at = 0;
+  sim::Minute visit_from = -1;   // >= 0: away from the GP since then, visits not yet drawn
+  sim::Minute referred_at = -1;  // first sent to a service (a door, a call, an intake)
+  sim::Minute intake_at = -1;    // arrival at the current service's intake
   std::uint32_t serial = 0;    // onset order: identical across scenarios
   std::uint32_t resident = 0;
   std::uint32_t epoch = 0;     // events carrying another epoch are stale

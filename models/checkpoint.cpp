@@ -11,14 +11,14 @@ namespace {
 
 // Bump when the encoding changes: an old checkpoint is then refused with a
 // clear message instead of being misread.
-constexpr std::uint64_t kFormat = 1;
+constexpr std::uint64_t kFormat = 2;
 constexpr std::uint32_t kTaskRecord = 0x4B534154;  // "TASK"
 
 // Every Recorder member is listed below. If this fires, Recorder changed:
 // add the new member to put_recorder/get_recorder, bump kFormat, then
 // update the size here.
-static_assert(sizeof(Recorder) == 1576, "Recorder changed: update the checkpoint encoding (models/checkpoint.cpp)");
-static_assert(sizeof(ReplicateResult) == 1632, "ReplicateResult changed: update the checkpoint encoding");
+static_assert(sizeof(Recorder) == 2312, "Recorder changed: update the checkpoint encoding (models/checkpoint.cpp)");
+static_assert(sizeof(ReplicateResult) == 2368, "ReplicateResult changed: update the checkpoint encoding");
 
 template <class A>
 void put_array(sim::ByteWriter& w, const A& a) {
@@ -47,6 +47,15 @@ void put_recorder(sim::ByteWriter& w, const Recorder& c) {
   put_array(w, c.by_precarity);
   put_array(w, c.by_rurality);
   for (const auto& series : c.weekly) w.f64s(series);
+  for (double v : {c.medical_minutes, c.pathway_cases, c.background_cases, c.background_minutes}) w.f64(v);
+  w.str(std::string_view(reinterpret_cast<const char*>(c.resolution_category.data()), c.resolution_category.size()));
+  w.f32s(c.days_to_first_appointment);
+  w.f32s(c.days_referral_to_resolution);
+  w.i64(c.snapshots);
+  for (const auto* v : {&c.service_occupancy, &c.service_queue, &c.service_wait_days, &c.service_first_appointments})
+    w.f64s(*v);
+  w.u64(c.by_locality.size());
+  put_array(w, c.by_locality);
 }
 
 void get_recorder(sim::ByteReader& r, Recorder& c) {
@@ -65,6 +74,16 @@ void get_recorder(sim::ByteReader& r, Recorder& c) {
   get_array(r, c.by_precarity);
   get_array(r, c.by_rurality);
   for (auto& series : c.weekly) series = r.f64s();
+  for (double* v : {&c.medical_minutes, &c.pathway_cases, &c.background_cases, &c.background_minutes}) *v = r.f64();
+  const std::string cats = r.str();
+  c.resolution_category.assign(cats.begin(), cats.end());
+  c.days_to_first_appointment = r.f32s();
+  c.days_referral_to_resolution = r.f32s();
+  c.snapshots = static_cast<int>(r.i64());
+  for (auto* v : {&c.service_occupancy, &c.service_queue, &c.service_wait_days, &c.service_first_appointments})
+    *v = r.f64s();
+  c.by_locality.resize(r.u64());
+  get_array(r, c.by_locality);
 }
 
 }  // namespace

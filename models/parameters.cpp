@@ -58,6 +58,9 @@ sim::ParamTable<ModelParams> build() {
 
   t.real("residents.trait_spread", F(residents.trait_spread), 0.3, 0, 1,
          M{"0-1", "half-width of the spread of knowledge, stigma and trust around their means (triangular)", "assumed"});
+  t.real("residents.guess_nearest_services", F(residents.guess_nearest_services), 6, 1, 100000,
+         M{"services", "a resident who goes alone without knowing the right door tries one of this many services nearest home, any theme",
+           "assumed (proximity first, as for GPs' guesses)"});
 
   // ---- needs
   t.per_label("needs.onset_rate", F(needs.onset_rate),
@@ -144,6 +147,10 @@ sim::ParamTable<ModelParams> build() {
          M{"services", "a GP who does not know where to send names one of this many services nearest the patient's home, any theme",
            "assumed (field: partner choice is 'proximity first: the sector social worker, the town hall')"});
 
+  t.per_label("gp.hosted_worker_prob", F(gp.hosted_worker_prob), PerForm{0, 0, 0.3, 0.5}, kPracticeFormNames, 0, 1,
+              M{"probability", "a practice of this form hosts or employs a social worker (corridor contact, shared plan); solo and group practices never",
+                "assumed (MODEL.md §3: multi-professional practices and health houses that host a worker)"});
+
   // ---- social workers and services (MODEL.md §3, §4.7-8)
   t.real("worker.caseload_per_fte", F(worker.caseload_per_fte), 35, 1, 10000,
          M{"cases", "open cases a full-time worker carries", "assumed"});
@@ -171,6 +178,13 @@ sim::ParamTable<ModelParams> build() {
   t.per_label("worker.case_duration_days", F(worker.case_duration_days),
               PerTheme{30, 90, 60, 45, 30, 75, 30, 45, 60, 90}, T, 0, 3650,
               M{"days", "mean case duration from first appointment to outcome", "assumed (field: 'social procedures take weeks')"});
+  t.real("worker.background_cases_per_fte", F(worker.background_cases_per_fte), 16, 0, 10000,
+         M{"cases", "mean open cases per FTE that people outside the simulated pathway (walk-ins, other agencies' referrals, statutory work) would bring on their own: Poisson arrivals sharing the services' queues and places",
+           "field: Cour des comptes 2022, 55-144 active files per worker over six months; with 16 the model's files_per_worker_6_months is ~115 on Herbasse (pathway alone: ~56) and ~80 % of case places are occupied (value otherwise assumed)"});
+  t.real("worker.background_case_days", F(worker.background_case_days), 60, 1, 3650,
+         M{"days", "mean duration of a case from outside the pathway (exponential)", "assumed (as the pathway's cases)"});
+  t.real("worker.background_case_minutes", F(worker.background_case_minutes), 240, 0, 100000,
+         M{"min", "worker time per case from outside the pathway", "assumed (as the pathway's cases)"});
 
   // ---- patient navigation (MODEL.md §4.3)
   t.real("patient.door_delay_days", F(patient.door_delay_days), 10, 0, 365,
@@ -217,6 +231,8 @@ sim::ParamTable<ModelParams> build() {
               E, 0, 1, M{"probability", "the GP hears the outcome, by employer", "field: thesis, networks give a written report; others rarely (values assumed)"});
   t.real("report.shared_plan_prob", F(report.shared_plan_prob), 0.95, 0, 1,
          M{"probability", "report back inside a shared care plan", "assumed"});
+  t.real("report.patient_tells_prob", F(report.patient_tells_prob), 0.1, 0, 1,
+         M{"probability", "the patient tells the GP the outcome (any regime; under strict secrecy the only way it comes back)", "assumed (MODEL.md §4.6)"});
 
   // ---- ties (MODEL.md §3)
   t.real("ties.initial_trust", F(ties.initial_trust), 0.3, 0, 1,

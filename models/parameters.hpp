@@ -18,7 +18,7 @@ struct ModelParams {
     double rights_knowledge, rights_knowledge_precarious;
     double stigma_mean, trust_in_gp_mean;
     double gp_visits_per_year, extra_visits_per_year_per_urgency;
-    double trait_spread;
+    double trait_spread, guess_nearest_services;
   } residents;
   struct Needs {
     PerTheme onset_rate, age_factor_under25, age_factor_over75, precarity_factor;
@@ -35,11 +35,13 @@ struct ModelParams {
     double consult_minutes, search_minutes, phone_attempt_minutes, form_minutes;
     double busy_in_consultation, strict_stance_share, sector_awareness, list_size;
     double learn_from_search, guess_nearest_services;
+    PerForm hosted_worker_prob;
   } gp;
   struct Worker {
     double caseload_per_fte, intake_delay_days, busy_base, busy_per_utilisation, callback_prob;
     double redirect_correct_prob, redirect_nearest_services, reassess_minutes, reassess_delay_days, case_duration_cv;
     PerTheme case_minutes, case_duration_days;
+    double background_cases_per_fte, background_case_days, background_case_minutes;
   } worker;
   struct Patient {
     double door_delay_days, door_dropout_prob, stigma_dropout_effect, max_door_hops;
@@ -54,7 +56,7 @@ struct ModelParams {
   } resolution;
   struct Report {
     PerEmployer prob;
-    double shared_plan_prob;
+    double shared_plan_prob, patient_tells_prob;
   } report;
   struct Ties {
     double initial_trust, gain_success, loss_failure, half_life_days;

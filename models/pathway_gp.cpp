@@ -32,6 +32,9 @@ Replicate::StepRates Replicate::step_rates(const Need& need) const {
 }
 
 void Replicate::schedule_step(std::uint32_t n) {
+  // Back with the GP's step process: the visits drawn here from now on; those
+  // of the time away, drawn now (pathway_visits.cpp).
+  if (needs_[n].visit_from >= 0) draw_visits(n, now_);
   const StepRates r = step_rates(needs_[n]);
   const double total = r.total();
   if (total <= 0) return;  // nothing can happen: the need stays open (non-take-up)
@@ -41,6 +44,7 @@ void Replicate::schedule_step(std::uint32_t n) {
 
 void Replicate::on_step(std::uint32_t n) {
   Need& need = needs_[n];
+  away_from_gp(n);  // until schedule_step() takes it back
   const StepRates r = step_rates(need);
   double u = draw(n, Purpose::Step) * r.total();
   if ((u -= r.remit) < 0) return close(n, NeedState::Resolved);
@@ -66,7 +70,7 @@ void Replicate::on_step(std::uint32_t n) {
     const std::uint32_t right = right_service(need.theme, l);
     std::uint32_t s = right;
     if (right == kNone || draw(n, Purpose::Navigate) >= unit(residents_.knowledge[need.resident]))
-      s = static_cast<std::uint32_t>(draw(n, Purpose::Navigate) * static_cast<double>(services_.size()));
+      s = nearby_service(l, p_.residents.guess_nearest_services, draw(n, Purpose::Navigate));  // proximity first
     need.gp = kNone;
     need.disclosed = true;
     return navigate(n, s);
@@ -95,6 +99,8 @@ void Replicate::on_step(std::uint32_t n) {
 
 bool Replicate::gp_knows(std::uint32_t g, Theme t) const {
   if (gps_[g].knows & (1u << idx(t))) return true;
+  const std::uint32_t hw = hosted_worker(g);  // the colleague down the corridor
+  if (hw != kNone && handles(workers_[hw].service, t)) return true;
   for (const auto& tie : ties_[g])
     if (handles(workers_[tie.worker].service, t) && decayed(tie, now_) >= p_.ties.instrumental_floor) return true;
   return false;
@@ -148,7 +154,9 @@ void Replicate::gp_respond(std::uint32_t n) {
     target = nearby_service(residents_.locality[need.resident], p_.gp.guess_nearest_services, draw(n, Purpose::Choice));
   if (target == kNone) return close(n, NeedState::Chronic);  // no service at all
   const std::uint32_t worker = pick_worker(target, g);
-  bool met = false;  // under one roof: a word in the corridor, no phone
+  // Under one roof — the practice's own worker, or an intervention's shared
+  // premises: a word in the corridor, no phone.
+  bool met = knows && worker != kNone && worker == hosted_worker(g);
   for (const auto& iv : iv_) met = met || (knows && iv->in_person(*this, g, worker));
   if (!met && (gps_[g].profile == GpProfile::Adviser || !knows || p_.gp.max_attempts[prof] < 1))
     return advise(n, target);
@@ -157,6 +165,7 @@ void Replicate::gp_respond(std::uint32_t n) {
   need.worker = worker;
   need.gp = g;
   need.attempts = 0;
+  note_referral(n);
   if (met) return refer_by_contact(n);
   schedule_attempt(n);
 }
@@ -177,8 +186,10 @@ std::uint32_t Replicate::choose_partner(std::uint32_t g, std::uint32_t n, bool o
   const float* from_gp = terr.travel_row(gps_[g].locality);
   std::uint32_t best = kNone;
   double best_score = 0;
+  const std::uint32_t hw = hosted_worker(g);
+  const std::uint32_t hosted = hw == kNone ? kNone : workers_[hw].service;
   auto consider = [&](std::uint32_t s) {
-    double tie = 0;
+    double tie = s == hosted ? 1.0 : 0.0;  // the practice's own worker: full trust
     for (const auto& tt : ties_[g])
       if (workers_[tt.worker].service == s) tie = std::max(tie, decayed(tt, now_));
     const double score = -p_.choice.proximity_per_minute * from_gp[setting_.services[s].locality] +
@@ -194,6 +205,7 @@ std::uint32_t Replicate::choose_partner(std::uint32_t g, std::uint32_t n, bool o
     if (best != kNone) return best;
   }
   const auto& themed = by_theme_[t];
+  if (hosted != kNone && handles(hosted, need.theme)) consider(hosted);
   for (const auto& tt : ties_[g])
     if (handles(workers_[tt.worker].service, need.theme)) consider(workers_[tt.worker].service);
   std::vector<std::uint32_t>& order = partner_order_[gps_[g].locality * kThemes + t];
@@ -218,9 +230,10 @@ std::uint32_t Replicate::choose_partner_by_scan(std::uint32_t g, std::uint32_t n
   for (int pass = 0; pass < 2; ++pass) {
     std::uint32_t best = kNone;
     double best_score = 0;
+    const std::uint32_t hw = hosted_worker(g);
     for (std::uint32_t s : by_theme_[idx(need.theme)]) {
       if (pass == 0 && own_sector_only && !covers(s, l)) continue;
-      double tie = 0;
+      double tie = hw != kNone && workers_[hw].service == s ? 1.0 : 0.0;
       for (const auto& tt : ties_[g])
         if (workers_[tt.worker].service == s) tie = std::max(tie, decayed(tt, now_));
       const double score = -p_.choice.proximity_per_minute * terr.travel_minutes(gps_[g].locality, setting_.services[s].locality) +
@@ -270,6 +283,7 @@ std::uint32_t Replicate::pick_worker(std::uint32_t s, std::uint32_t g) const {
   const Service& sv = services_[s];
   std::uint32_t best = kNone;
   double best_trust = -1;
+  if (g != kNone && hosted_worker(g) != kNone && workers_[hosted_worker(g)].service == s) return hosted_worker(g);
   if (g != kNone)
     for (const auto& tt : ties_[g])
       if (workers_[tt.worker].service == s && decayed(tt, now_) > best_trust) {
@@ -311,10 +325,12 @@ void Replicate::on_attempt(std::uint32_t n) {
     rec_.contact_attempts += 1;
     rec_.add_weekly(Weekly::ContactAttempts, now_, 1);
   }
+  tally(need, Tally::ContactAttempts, 1);
   gp_minutes(n, GpTask::Phone, p_.gp.phone_attempt_minutes);
   const bool open = hours_[services_[need.service].hours].is_open(now_);
   if (open && draw(n, Purpose::Contact) >= worker_busy(need.worker, need.gp)) return refer_by_contact(n);
   if (rec_.measuring(now_)) rec_.contact_failures += 1;
+  tally(need, Tally::ContactFailures, 1);
   if (draw(n, Purpose::Contact) < p_.worker.callback_prob) {
     const sim::WeeklyHours& wh = hours_[services_[need.service].hours];
     if (!wh.empty()) {
@@ -331,11 +347,13 @@ void Replicate::on_callback(std::uint32_t n) {
   // The worker returns the call: the GP must be open and not in consultation.
   Need& need = needs_[n];
   if (rec_.measuring(now_)) rec_.contact_attempts += 1;
+  tally(need, Tally::ContactAttempts, 1);
   if (hours_[0].is_open(now_) && draw(n, Purpose::Contact) >= p_.gp.busy_in_consultation) {
     gp_minutes(n, GpTask::Phone, p_.gp.phone_attempt_minutes);
     return refer_by_contact(n);
   }
   if (rec_.measuring(now_)) rec_.contact_failures += 1;
+  tally(need, Tally::ContactFailures, 1);
   const auto prof = static_cast<std::size_t>(gps_[need.gp].profile);
   if (need.attempts < p_.gp.max_attempts[prof]) return schedule_attempt(n);
   advise(n, need.service);
@@ -379,6 +397,8 @@ SecrecyRegime Replicate::regime_for(std::uint32_t gp, std::uint32_t worker, bool
   for (const auto& iv : iv_)
     if (auto o = iv->regime(*this)) r = *o;
   shared_plan = r == SecrecyRegime::SharedPlan;
+  // A worker hosted in the GP's practice shares the practice's care plan.
+  if (gp != kNone && worker != kNone && worker == hosted_worker(gp)) shared_plan = true;
   for (const auto& iv : iv_)
     if (gp != kNone && worker != kNone && iv->shared_plan(*this, gp, worker)) shared_plan = true;
   return shared_plan ? SecrecyRegime::SharedPlan : r;

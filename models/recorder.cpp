@@ -2,8 +2,13 @@
 
 namespace models {
 
-void Recorder::init(sim::Minute warmup, sim::Minute horizon_end) {
+void Recorder::init(sim::Minute warmup, sim::Minute horizon_end, std::size_t localities, std::size_t services) {
   warmup_end = warmup;
+  by_locality.assign(localities, {});
+  service_occupancy.assign(services, 0.0);
+  service_queue.assign(services, 0.0);
+  service_wait_days.assign(services, 0.0);
+  service_first_appointments.assign(services, 0.0);
   horizon = horizon_end;
   weeks = static_cast<int>((horizon - warmup_end + sim::kMinutesPerWeek - 1) / sim::kMinutesPerWeek);
   for (auto& w : weekly) w.assign(static_cast<std::size_t>(weeks), 0.0);

@@ -30,7 +30,7 @@ Replicate::Replicate(const Setting& setting, const ModelParams& params, const Ru
       p_(params),
       spec_(spec) {
   horizon_ = sim::weeks(spec.horizon_weeks);
-  rec_.init(sim::weeks(spec.warmup_weeks), horizon_);
+  rec_.init(sim::weeks(spec.warmup_weeks), horizon_, setting_.territory.size(), setting_.services.size());
   for (std::size_t k = 0; k < kPurposes; ++k)
     purpose_keys_[k] = sim::derive_seed(spec.seed, 0x6e656564 /* "need" */, k);
   sim::Stream pop(spec.seed, 0, "population"), gps(spec.seed, 0, "gps"), ties(spec.seed, 0, "ties");
@@ -41,6 +41,8 @@ Replicate::Replicate(const Setting& setting, const ModelParams& params, const Ru
   build_services();
   build_ties(ties);
   build_onset_table();
+  sim::Stream practices(spec.seed, 0, "practices");
+  build_hosted_workers(practices);
   for (std::uint32_t i = 0; i < interventions.size(); ++i) {
     iv_.push_back(interventions[i]->clone());
     iv_streams_.emplace_back(spec.seed, i, "intervention:" + std::string(iv_.back()->type()));
@@ -72,8 +74,11 @@ int Replicate::rurality_of(std::uint32_t r) const {
 }
 
 void Replicate::tally(const Need& need, Tally what, double v) {
-  if (!need.cohort) return;
-  rec_.tally(what, need.theme, residents_.precarious(need.resident), rurality_of(need.resident), v);
+  // Events count when they happen inside the window (as the summary's
+  // counters do), the needs' fates by cohort (as the summary's needs do).
+  if (is_event_tally(what) ? !rec_.measuring(now_) : !need.cohort) return;
+  const std::uint32_t r = need.resident;
+  rec_.tally(what, need.theme, residents_.precarious(r), rurality_of(r), residents_.locality[r], v);
 }
 
 void Replicate::gp_time(GpTask task, double minutes) {
@@ -103,6 +108,8 @@ void Replicate::refer(std::uint32_t n, std::uint32_t service, bool info_shared, 
   Need& need = needs_[n];
   need.disclosed = true;
   need.info_shared = info_shared || !need.medical;
+  away_from_gp(n);
+  note_referral(n);
   need.gp = gp;
   need.worker = worker;
   if (service == kNone) return close(n, NeedState::Chronic);
@@ -111,12 +118,14 @@ void Replicate::refer(std::uint32_t n, std::uint32_t service, bool info_shared, 
   navigate(n, right_service(need.theme, residents_.locality[need.resident]));
 }
 
-void Replicate::gp_minutes(std::uint32_t n, GpTask task, double minutes) {
-  if (!rec_.measuring(now_)) return;
+void Replicate::gp_minutes(std::uint32_t n, GpTask task, double minutes) { gp_minutes_at(n, task, minutes, now_); }
+
+void Replicate::gp_minutes_at(std::uint32_t n, GpTask task, double minutes, sim::Minute t) {
+  if (!rec_.measuring(t)) return;
   rec_.gp_minutes[static_cast<std::size_t>(task)] += minutes;
-  rec_.add_weekly(Weekly::GpSocialMinutes, now_, minutes);
-  const Need& need = needs_[n];
-  rec_.tally(Tally::GpMinutes, need.theme, residents_.precarious(need.resident), rurality_of(need.resident), minutes);
+  rec_.add_weekly(Weekly::GpSocialMinutes, t, minutes);
+  const std::uint32_t r = needs_[n].resident;
+  rec_.tally(Tally::GpMinutes, needs_[n].theme, residents_.precarious(r), rurality_of(r), residents_.locality[r], minutes);
 }
 
 bool Replicate::handles(std::uint32_t s, Theme t) const { return setting_.services[s].themes.test(idx(t)); }
@@ -190,6 +199,7 @@ ReplicateResult Replicate::run() {
     queue_.push(static_cast<sim::Minute>(onset_clock_), kOnset, 0);
   }
   queue_.push(sim::kMinutesPerWeek, kWeek, 0);
+  start_background();
   while (!queue_.empty() && queue_.top().time < horizon_) {
     const sim::Event e = queue_.pop();
     now_ = e.time;
@@ -208,6 +218,11 @@ void Replicate::dispatch(const sim::Event& e) {
   if (e.kind == kOnset) return on_onset();
   if (e.kind == kWeek) return on_week();
   if (e.kind == kIntervention) return iv_[e.target]->on_event(*this, e.aux);
+  if (e.kind == kBackgroundArrival || e.kind == kBackgroundEnd) {
+    ++background_events_;
+    if (e.kind == kBackgroundArrival) return on_background_arrival(e.target);
+    return on_background_end(e.target, e.aux);
+  }
   const std::uint32_t n = e.target;
   if (needs_[n].epoch != e.tag) return;  // the need moved on since: stale
   switch (e.kind) {
@@ -263,11 +278,20 @@ void Replicate::snapshot_week(sim::Minute t) {
   // Stock variables (queues, open needs, ties) as they stand at minute t,
   // recorded against the week that contains t.
   if (!rec_.measuring(t)) return;
-  double queued = 0;
-  for (const auto& s : services_) queued += static_cast<double>(s.queue.size());
   const int w = rec_.week_of(t);
   if (w < 0 || w >= rec_.weeks) return;
   const auto wi = static_cast<std::size_t>(w);
+  double queued = 0, active = 0, places = 0;
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    const Service& sv = services_[s];
+    queued += static_cast<double>(sv.queue.size());
+    active += sv.active;
+    places += sv.capacity;
+    rec_.service_occupancy[s] += static_cast<double>(sv.active) / sv.capacity;
+    rec_.service_queue[s] += static_cast<double>(sv.queue.size());
+  }
+  ++rec_.snapshots;
+  rec_.weekly[static_cast<std::size_t>(Weekly::WorkerOccupancy)][wi] = places > 0 ? active / places : 0.0;
   rec_.weekly[static_cast<std::size_t>(Weekly::QueueLength)][wi] = queued;
   rec_.weekly[static_cast<std::size_t>(Weekly::NeedsOpen)][wi] = static_cast<double>(needs_.alive() + chronic_alive_);
   rec_.weekly[static_cast<std::size_t>(Weekly::CollaborationTies)][wi] =

@@ -36,6 +36,8 @@ enum EventKind : std::uint32_t {
   kReturn,      // a failed need comes back
   kWeek,        // weekly bookkeeping
   kIntervention,  // an intervention's own event (target = its index)
+  kBackgroundArrival,  // a case from outside the pathway arrives at a service (target = service)
+  kBackgroundEnd,      // such a case closes (target = service, aux = worker)
 };
 
 using InterventionList = std::vector<std::shared_ptr<const Intervention>>;
@@ -97,7 +99,12 @@ class Replicate {
   // Acting on a need from an intervention's own event (not from a pathway
   // hook): its pending step becomes stale first, so that it does not fire on
   // a need that has moved on. Only for Undisclosed / WithGp needs.
-  void interrupt(std::uint32_t n) { needs_[n].epoch = next_epoch_++; }
+  // The need is then away from the GP's step process: its medicalised
+  // consultations run on (pathway_visits.cpp) until reconsider() or refer().
+  void interrupt(std::uint32_t n) {
+    needs_[n].epoch = next_epoch_++;
+    away_from_gp(n);
+  }
   // A resident's knowledge of rights, 0..1 (workshops, information sessions).
   void set_rights_knowledge(std::uint32_t resident, double k) { residents_.knowledge[resident] = quantise(k); }
   // Open cases a service carries at once (e.g. fewer when travel takes time).
@@ -110,6 +117,10 @@ class Replicate {
   void add_cost(double eur) {
     if (rec_.measuring(now_)) rec_.cost_eur += eur;
   }
+
+  // The social worker hosted by (or employed in) GP g's practice, kNone if
+  // none (MODEL.md §3: multi-professional practices and health houses only).
+  std::uint32_t hosted_worker(std::uint32_t g) const { return practice_worker_[gps_[g].practice]; }
 
   // The service a GP sends need n to (MODEL.md §3: proximity, ties,
   // queues; own_sector_only: among those covering the need's locality
@@ -152,6 +163,7 @@ class Replicate {
   void build_ties(sim::Stream& rng);
   void build_onset_table();
   void build_right_doors();  // right_service_ from the services' places (replicate_relocate.cpp)
+  void build_hosted_workers(sim::Stream& rng);
 
   // event loop and global processes (replicate.cpp)
   void dispatch(const sim::Event& e);
@@ -182,11 +194,29 @@ class Replicate {
   void on_case_end(std::uint32_t n);
   void on_return(std::uint32_t n);
   void close(std::uint32_t n, NeedState final_state);
+  void take_from_queue(std::uint32_t s);
+  void note_referral(std::uint32_t n) {
+    if (needs_[n].referred_at < 0) needs_[n].referred_at = now_;
+  }
+
+  // cases from outside the simulated pathway (pathway_background.cpp)
+  void start_background();
+  void on_background_arrival(std::uint32_t s);
+  void start_background_case(std::uint32_t s);
+  void on_background_end(std::uint32_t s, std::uint32_t w);
+
+  // medicalised consultations away from the GP (pathway_visits.cpp)
+  void away_from_gp(std::uint32_t n) {
+    if (needs_[n].visit_from < 0) needs_[n].visit_from = now_;
+  }
+  void draw_visits(std::uint32_t n, sim::Minute until);  // [visit_from, until), then stop
+  void visits_after_close(std::uint32_t n);              // abandoned / chronic: until remission
 
   // helpers
   double draw_exp_days(std::uint32_t n, Purpose p, double mean_days);
   void push(sim::Minute t, EventKind k, std::uint32_t n);
   void tally(const Need& need, Tally what, double v);
+  void gp_minutes_at(std::uint32_t n, GpTask task, double minutes, sim::Minute t);
   bool handles(std::uint32_t service, Theme t) const;
   bool covers(std::uint32_t service, std::uint32_t locality) const;
   std::uint32_t pick_worker(std::uint32_t service, std::uint32_t gp) const;
@@ -231,6 +261,9 @@ class Replicate {
   std::vector<std::vector<std::uint32_t>> nearby_;
   const std::vector<std::uint32_t>& covering(std::uint32_t locality, std::size_t theme);
   double mean_trust_ = 0.7;
+  std::vector<std::uint32_t> practice_worker_;  // per practice: hosted worker or kNone
+  std::vector<sim::Stream> background_rng_;     // per service
+  double registered_ = 0;                       // residents with a registered GP
 
   // onset process: weights per (cell, theme)
   std::vector<double> onset_weights_;
@@ -243,6 +276,7 @@ class Replicate {
   std::uint32_t next_serial_ = 0;
   std::uint32_t next_epoch_ = 1;
   std::uint64_t events_ = 0;
+  std::uint64_t background_events_ = 0;  // of which cases from outside the pathway
   std::uint64_t chronic_alive_ = 0;  // closed as chronic: still open needs
   Recorder rec_;
 };

@@ -197,6 +197,7 @@ void Replicate::register_patients(sim::Stream& rng) {
     const std::uint32_t best = h.front().gp;
     residents_.gp[r] = best;
     ++gps_[best].patients;
+    registered_ += 1;
     h.front().load = load(best);
     sift_down(h, 0);
     room[pi] -= 1.0;
@@ -267,6 +268,25 @@ void Replicate::build_ties(sim::Stream& rng) {
       const double trust = p_.ties.initial_trust + rng.uniform() * (p_.ties.collaboration_threshold - p_.ties.initial_trust);
       ties_[g].push_back(Tie{w, static_cast<float>(trust), 0});
     }
+  }
+}
+
+void Replicate::build_hosted_workers(sim::Stream& rng) {
+  // A multi-professional practice or health house may host (or employ) a
+  // social worker: one of the general social service that is the right door
+  // for the practice's own locality (MODEL.md §3). Solo and group practices
+  // never do. One draw per practice, from a stream of its own.
+  practice_worker_.assign(setting_.practices.size(), kNone);
+  for (std::uint32_t pi = 0; pi < setting_.practices.size(); ++pi) {
+    const auto& pr = setting_.practices[pi];
+    const auto form = static_cast<std::size_t>(pr.form);
+    const bool may_host = pr.form == PracticeForm::MultiProfessional || pr.form == PracticeForm::HealthHouse;
+    const double u = rng.uniform(), v = rng.uniform();
+    if (!may_host || u >= p_.gp.hosted_worker_prob[form]) continue;
+    const std::uint32_t s = right_service(Theme::GeneralSocial, pr.locality);
+    if (s == kNone || services_[s].workers == 0) continue;
+    practice_worker_[pi] = services_[s].first_worker + std::min(services_[s].workers - 1,
+                                                                static_cast<std::uint32_t>(v * services_[s].workers));
   }
 }
 

@@ -30,6 +30,7 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   // Needs still in the pathway at the horizon are open.
   for (std::uint32_t i = 0; i < needs_.capacity(); ++i) {
     if (!needs_.in_use(i)) continue;
+    if (needs_[i].visit_from >= 0) draw_visits(i, horizon_);  // away from the GP at the horizon
     const Need& need = needs_[i];
     if (!need.cohort) continue;
     const double days = sim::to_days(horizon_ - need.onset);
@@ -41,6 +42,8 @@ ReplicateResult Replicate::finish(double wall_seconds) {
     if (need.onset <= horizon_ - sim::days(90)) {
       rec_.eligible_90d += 1;
       rec_.unresolved_90d += 1;
+      tally(need, Tally::Eligible90d, 1);
+      tally(need, Tally::Unresolved90d, 1);
     }
   }
   // Tie graph at the horizon.
@@ -62,6 +65,26 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   double fte = 0;
   for (const auto& w : workers_) fte += w.fte;
   const double worker_capacity_minutes = fte * static_cast<double>(hours_[1].minutes_per_week()) * weeks;
+  // Routine consultations of every registered patient: the expected minutes
+  // of a Poisson process per patient (not drawn: nothing depends on them).
+  const double measured_years = sim::to_days(horizon_ - rec_.warmup_end) / 365.25;
+  rec_.medical_minutes = registered_ * p_.residents.gp_visits_per_year * p_.gp.consult_minutes * measured_years;
+  const double social = rec_.gp_minutes_total();
+  const double consultation = rec_.medical_minutes + social;
+  double places = 0;
+  for (const auto& s : services_) places += s.capacity;
+  double occupancy = 0, queue = 0;
+  for (std::size_t s = 0; s < services_.size(); ++s) {
+    occupancy += rec_.service_occupancy[s] * services_[s].capacity;
+    queue += rec_.service_queue[s];
+  }
+  const double snaps = rec_.snapshots > 0 ? rec_.snapshots : std::nan("");
+  const double open_cases = occupancy / snaps;  // mean open cases, all services
+  // Files a worker handles over six months (the Cour des comptes' measure):
+  // the cases open at a time plus those started over 26 weeks.
+  const double files_6m = fte > 0 && weeks > 0
+                              ? (open_cases + (rec_.pathway_cases + rec_.background_cases) * 26.0 / weeks) / fte
+                              : std::nan("");
 
   ReplicateResult out;
   auto put = [&](const char* name, double v) { out.summary.emplace_back(name, v); };
@@ -85,6 +108,11 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   put("cost_eur", rec_.cost_eur);
   put("events", static_cast<double>(events_));
   put("wall_seconds", wall_seconds);
+  put("gp_minutes_per_gp_week", n_gps > 0 && weeks > 0 ? consultation / (n_gps * weeks) : 0.0);
+  put("gp_social_share", consultation > 0 ? social / consultation : 0.0);
+  put("worker_utilisation", worker_capacity_minutes > 0 ? rec_.worker_minutes / worker_capacity_minutes : 0.0);
+  put("median_days_to_first_appointment", percentile(rec_.days_to_first_appointment, 0.5));
+  put("median_days_referral_to_resolution", percentile(rec_.days_referral_to_resolution, 0.5));
   // Beyond the contract.
   put("residents", static_cast<double>(residents_.size()));
   put("gps", n_gps);
@@ -103,7 +131,14 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   put("share_gps_with_collaboration_tie", n_gps > 0 ? gps_with_collab / n_gps : 0.0);
   put("mean_tie_degree", n_gps > 0 ? degree / n_gps : 0.0);
   put("worker_minutes", rec_.worker_minutes);
-  put("worker_utilisation", worker_capacity_minutes > 0 ? rec_.worker_minutes / worker_capacity_minutes : 0.0);
+  put("worker_minutes_background", rec_.background_minutes);
+  put("gp_minutes_medical", rec_.medical_minutes);
+  put("cases_started", rec_.pathway_cases);
+  put("background_cases_started", rec_.background_cases);
+  put("case_place_occupancy", places > 0 ? open_cases / places : 0.0);
+  put("mean_queue_length", queue / snaps);
+  put("files_per_worker_6_months", files_6m);
+  put("events_background", static_cast<double>(background_events_));
   put("coordinator_minutes", rec_.coordinator_minutes);
   for (const auto& iv : iv_) iv->report(*this, out.summary);
   out.rec = rec_;

@@ -27,9 +27,21 @@ const std::map<std::string, std::string>& unit_table() {
       {"reassessments", "cases"}, {"sector_redirects", "hops"}, {"reports_back", "reports"},
       {"instrumental_ties", "ties"}, {"cooperation_ties", "ties"}, {"share_gps_with_collaboration_tie", "share"},
       {"mean_tie_degree", "ties/GP"}, {"worker_minutes", "min"}, {"worker_utilisation", "share"},
-      {"coordinator_minutes", "min"}};
+      {"coordinator_minutes", "min"}, {"gp_minutes_per_gp_week", "min/GP/week"}, {"gp_social_share", "share"},
+      {"median_days_to_first_appointment", "days"}, {"median_days_referral_to_resolution", "days"},
+      {"worker_minutes_background", "min"}, {"cases_started", "cases"}, {"background_cases_started", "cases"},
+      {"case_place_occupancy", "share"}, {"mean_queue_length", "cases"}, {"files_per_worker_6_months", "files/FTE"},
+      {"events_background", "events"}};
   return u;
 }
+
+}  // namespace
+
+// results_by_locality.cpp
+void write_more_breakdowns(sim::h5::Writer& w, const std::string& base, const ScenarioResults& sc,
+                           const Setting& setting);
+
+namespace {
 
 bool is_integer_field(const std::string& f) {
   return f == "replicate" || f == "seed" || f == "events" || f == "residents" || f == "gps";
@@ -146,6 +158,7 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
                     &Recorder::by_precarity);
     write_breakdown(w, base + "/by_rurality", sc, std::array<const char*, 3>{"urban", "semi-rural", "rural"},
                     &Recorder::by_rurality);
+    write_more_breakdowns(w, base, sc, setting);  // by_locality, by_service, shares and medians (results_by_locality.cpp)
     // effective parameters
     std::vector<std::string> pn, pv, pu, ps;
     const auto infos = param_table().infos();

@@ -54,6 +54,8 @@ enum class PracticeForm : std::uint8_t { Solo = 0, Group, MultiProfessional, Hea
 inline constexpr std::array<const char*, 4> kPracticeFormNames = {"solo", "group",
                                                                   "multi_professional",
                                                                   "health_house"};
+inline constexpr std::size_t kPracticeForms = 4;
+using PerForm = std::array<double, kPracticeForms>;
 
 // What travels with a referral (MODEL.md §4.6).
 enum class SecrecyRegime : std::uint8_t { Strict = 0, Consent, SharedPlan };

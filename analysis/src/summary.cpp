@@ -18,7 +18,8 @@ const std::vector<std::string>& key_metrics() {
       "gp_social_minutes_per_gp_week", "needs_onset", "needs_resolved", "needs_open", "needs_abandoned",
       "unmet_need_days", "unmet_share_90d", "median_days_to_resolution", "p90_days_to_resolution",
       "wrong_door_hops", "contact_attempts", "contact_failures", "consent_refusals", "secrecy_blocked",
-      "collaboration_ties", "cost_eur"};
+      "collaboration_ties", "cost_eur", "gp_minutes_per_gp_week", "gp_social_share", "worker_utilisation",
+      "median_days_to_first_appointment", "median_days_referral_to_resolution"};
   return m;
 }
 

@@ -47,7 +47,8 @@ TEST(Pathway, RefusedConsentNeverReachesIntake) {
   p.needs.spontaneous_resolution_per_year = 0;
   const auto r = run_one(p);
   EXPECT_GT(value(r, "consent_refusals"), 50);
-  EXPECT_EQ(value(r, "worker_minutes"), 0);
+  EXPECT_EQ(value(r, "cases_started"), 0);
+  EXPECT_EQ(value(r, "worker_minutes"), value(r, "worker_minutes_background"));  // only cases from outside the pathway
   EXPECT_EQ(value(r, "needs_resolved"), 0);
   EXPECT_EQ(value(r, "contact_attempts"), 0);
 }
@@ -121,6 +122,7 @@ TEST(Pathway, TooFewWorkersNeverResolveMore) {
 TEST(Pathway, ReportsBackBuildCollaborationTies) {
   ModelParams none = defaults(), always = defaults();
   none.report.prob.fill(0);
+  none.report.patient_tells_prob = 0;  // nobody hears the outcome
   none.secrecy.regime = models::SecrecyRegime::Consent;
   always.report.prob.fill(1);
   always.ties.half_life_days = 36500;

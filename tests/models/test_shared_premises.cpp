@@ -49,11 +49,13 @@ std::unique_ptr<models::Intervention> house(const std::string& body) {
 }  // namespace
 
 TEST(SharedPremises, WithoutDynamicOrTiesNobodyMeetsInTheCorridor) {
-  // No tie at the start, and no GP ever phones (so no tie can form by phone):
+  // No tie at the start, no GP ever phones (so no tie can form by phone) and
+  // no practice hosts a worker of its own (no corridor outside the house):
   // only the dynamic can make house GPs and workers know each other.
   const auto res = run(experiment(R"([parameters]
 "ties.initial_ties_per_gp" = [0, 0, 0]
 "gp.max_attempts" = [0, 0, 0]
+"gp.hosted_worker_prob" = [0, 0, 0, 0]
 )", "locality = \"Romans-Nord\"\n", 2));
   for (int r = 0; r < 2; ++r) {
     const auto& dyn = res.scenarios[1].replicates[r];
