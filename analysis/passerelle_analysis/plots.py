@@ -213,3 +213,30 @@ def calibration(cal):
     fig.tight_layout()
     legend_below(fig, axes, ncol=4)
     return fig
+
+
+def cost_effectiveness(pairs, wtp, curves, baseline, colours):
+    """Left: the cost-effectiveness plane (each replicate's paired extra cost
+    per year against need-days averted per year, the mean as a larger mark).
+    Right: the acceptability curve (P(best) against willingness to pay)."""
+    fig, (plane, ceac) = plt.subplots(1, 2, figsize=(10.5, 3.8))
+    for name, (dc, de) in pairs.items():
+        c = colours.get(name, "#333333")
+        plane.scatter(de, dc / 1000.0, s=10, alpha=0.35, color=c, linewidths=0)
+        plane.scatter([de.mean()], [dc.mean() / 1000.0], s=60, color=c, edgecolors="black", linewidths=0.6,
+                      label=short(name))
+    plane.axhline(0, color="#999999", lw=0.8)
+    plane.axvline(0, color="#999999", lw=0.8)
+    plane.set_xlabel("unmet need-days averted per year (days)")
+    plane.set_ylabel("extra cost per year (thousand EUR)")
+    plane.set_title("Cost-effectiveness plane", fontsize=10)
+    ceac.plot(wtp, curves[None], color=colours.get(baseline, "#888888"), lw=1.6, label=short(baseline))
+    for name in pairs:
+        ceac.plot(wtp, curves[name], color=colours.get(name, "#333333"), lw=1.6)
+    ceac.set_ylim(-0.02, 1.02)
+    ceac.set_xlabel("willingness to pay (EUR per need-day averted)")
+    ceac.set_ylabel("probability of being the best (share)")
+    ceac.set_title("Acceptability curve", fontsize=10)
+    legend_below(fig, [plane, ceac])
+    fig.tight_layout()
+    return fig

@@ -20,7 +20,7 @@ try:
 except ImportError:  # Debian: python3-jinja2 (cmake/install-deps.sh)
     jinja2 = None
 
-from . import decision, plots
+from . import decision, economics, plots
 from .colours import scenario_colours
 from .io import load
 from .stats import mean_ci
@@ -228,6 +228,24 @@ def ties_context(res, colours):
                      "share of GPs with a collaboration tie", "mean ties per GP"], "rows": rows}
 
 
+def economics_context(res, colours):
+    """The cost-effectiveness plane and acceptability curve (economics.py);
+    None with no option to compare."""
+    pairs = economics.paired_costs_effects(res)
+    if not pairs:
+        return None
+    wtp = economics.wtp_grid(pairs)
+    curves = economics.acceptability(pairs, wtp)
+    fig = plots.cost_effectiveness(pairs, wtp, curves, res.baseline, colours)
+    names = [res.baseline] + list(pairs)
+    probs = [curves[None]] + [curves[n] for n in pairs]
+    marks = [len(wtp) // 8, len(wtp) // 4, len(wtp) // 2, len(wtp) - 1]
+    rows = [{"name": n, "colour": colours.get(n), "cells": [text_cell(f"{100 * p[k]:.0f} %", "n") for k in marks]}
+            for n, p in zip(names, probs)]
+    head = ["option"] + [f"P(best) at {wtp[k]:.0f} EUR per need-day" for k in marks]
+    return {"figure": plots.png(fig), "table": {"head": head, "rows": rows}, "replicates": min(len(v[0]) for v in pairs.values())}
+
+
 def sensitivity_context(res):
     if res.sensitivity.empty:
         return None
@@ -293,9 +311,11 @@ def render(res):
     colours = scenario_colours(res.scenarios, res.baseline)
     title = f"Passerelle report: {a.get('experiment_name', '')}"
     sens, cal, ties = sensitivity_context(res), calibration_context(res), ties_context(res, colours)
+    econ = economics_context(res, colours)
     weekly = weekly_figure(res, colours)
     nav = ([("decision", "Decision"), ("experiment", "Experiment"), ("scenarios", "Results"),
-            ("comparisons", "Comparison")] + ([("weekly", "Week by week")] if weekly else [])
+            ("comparisons", "Comparison")] + ([("economics", "Cost-effectiveness")] if econ else [])
+           + ([("weekly", "Week by week")] if weekly else [])
            + [("breakdowns", "Who is affected")] + ([("ties", "Ties")] if ties else [])
            + ([("sensitivity", "Sensitivity")] if sens else []) + ([("calibration", "Calibration")] if cal else []))
     meta = [("territory", a.get("territory", "")), ("replicates", a.get("replicates", "")),
@@ -307,6 +327,7 @@ def render(res):
         interval_label=decision.INTERVAL_LABEL, no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
         decision=decision_context(res, colours), experiment=experiment_context(res, colours),
         scenarios=scenarios_context(res, colours), comparisons=comparisons_context(res, colours), weekly=weekly,
+        economics=econ,
         breakdowns=breakdown_figures(res, colours), ties=ties, sensitivity=sens, calibration=cal,
         generated=now, source=os.path.basename(res.path))
 
