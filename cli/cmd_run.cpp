@@ -40,7 +40,7 @@ struct RunArgs {
   unsigned threads = 0;
   int replicates = 0;
   long long seed = -1;
-  bool force = false, quiet = false, resume = false;
+  bool force = false, quiet = false, resume = false, no_fork = false;
 };
 
 std::string shell_quote(const std::string& s) {
@@ -83,7 +83,15 @@ int run(const RunArgs& a) {
   if (!a.quiet && comm.is_root()) opt.notice = [](const std::string& s) { std::cerr << "passerelle: " << s << "\n"; };
   models::DurableOutcome res;
   try {
-    res = models::run_durably(ex, setting, opt, comm, analysis::write_results_file);
+    if (opt.notice && !a.no_fork) {
+      const models::ForkPlan plan = models::fork_plan(ex);
+      if (!plan.full.empty() && plan.groups > 0) {
+        std::string names;
+        for (const auto& f : plan.full) names += (names.empty() ? "" : "; ") + f;
+        opt.notice("scenarios branch from a shared warm-up except, run in full: " + names);
+      }
+    }
+    res = models::run_durably(ex, setting, opt, comm, analysis::write_results_file, !a.no_fork);
   } catch (const sim::InputError&) {
     throw;  // found before anything ran; every rank learnt it
   } catch (const std::exception& e) {
@@ -129,6 +137,9 @@ Command add_run(CLI::App& app) {
               "continue an interrupted run from OUT.partial (same experiment, seed, replicates and shard)");
   c->add_flag("--force", a->force, "overwrite an existing results file; without --resume, discard a checkpoint");
   c->add_flag("--quiet", a->quiet, "no progress line, no summary");
+  c->add_flag("--no-fork", a->no_fork,
+              "simulate every scenario's warm-up in full instead of branching from one shared warm-up per "
+              "replicate (same numbers, slower)");
   return {c, [a] { return run(*a); }};
 }
 

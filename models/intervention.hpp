@@ -67,6 +67,9 @@ class Intervention {
   // Scenario level, before any replicate: change the setting itself (e.g.
   // merge sector centres). Throws sim::InputError for names it cannot find.
   virtual void adapt_setting(Setting&) const {}
+  // Whether adapt_setting changes anything: such a scenario cannot branch
+  // from the baseline's warm-up (it runs in full).
+  virtual bool adapts_setting() const { return false; }
   // Before anything runs (`validate`, and `run` before any output exists):
   // throws sim::InputError for every name in the parameters that the setting
   // does not have (localities, services), so that a typo is found at once

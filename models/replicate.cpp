@@ -43,9 +43,14 @@ Replicate::Replicate(const Setting& setting, const ModelParams& params, const Ru
   build_onset_table();
   sim::Stream practices(spec.seed, 0, "practices");
   build_hosted_workers(practices);
+  if (spec.attach_week > 0) pending_ = interventions;  // attached at the fork point (run())
+  else attach(interventions);
+}
+
+void Replicate::attach(const InterventionList& interventions) {
   for (std::uint32_t i = 0; i < interventions.size(); ++i) {
     iv_.push_back(interventions[i]->clone());
-    iv_streams_.emplace_back(spec.seed, i, "intervention:" + std::string(iv_.back()->type()));
+    iv_streams_.emplace_back(spec_.seed, i, "intervention:" + std::string(iv_.back()->type()));
   }
   for (std::uint32_t i = 0; i < iv_.size(); ++i) iv_[i]->setup(*this, i);
 }
@@ -193,6 +198,18 @@ std::size_t Replicate::tie_count(Relation at_least) const {
 
 ReplicateResult Replicate::run() {
   const auto t0 = std::chrono::steady_clock::now();
+  begin();
+  if (spec_.attach_week > 0) {
+    const sim::Minute fork = std::min(sim::weeks(spec_.attach_week), horizon_);
+    advance(fork);
+    now_ = fork;
+    attach(pending_);
+    pending_.clear();
+  }
+  return complete(std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+}
+
+void Replicate::begin() {
   queue_.reserve(1024);
   if (onset_rate_per_minute_ > 0) {
     onset_clock_ = onset_rng_.exponential(onset_rate_per_minute_);
@@ -200,18 +217,26 @@ ReplicateResult Replicate::run() {
   }
   queue_.push(sim::kMinutesPerWeek, kWeek, 0);
   start_background();
-  while (!queue_.empty() && queue_.top().time < horizon_) {
+}
+
+void Replicate::advance(sim::Minute until) {
+  while (!queue_.empty() && queue_.top().time < until) {
     const sim::Event e = queue_.pop();
     now_ = e.time;
     ++events_;
     dispatch(e);
   }
+}
+
+ReplicateResult Replicate::complete(double wall_before) {
+  const auto t0 = std::chrono::steady_clock::now();
+  advance(horizon_);
   now_ = horizon_;
   // The week event at the horizon itself is never popped: take the last
   // week's snapshot here so that the final week is not left at zero.
   snapshot_week(horizon_ - 1);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return finish(wall);
+  return finish(wall_before + wall);
 }
 
 void Replicate::dispatch(const sim::Event& e) {

@@ -24,6 +24,10 @@ struct RunSpec {
   std::uint64_t seed = 0;        // the replicate's seed (same for every scenario)
   double horizon_weeks = 104;
   double warmup_weeks = 26;
+  // > 0: the scenario's interventions are attached (cloned, set up) at this
+  // week, the fork point, rather than at construction — so that the state
+  // before it is the baseline's and can be shared (replicate_fork.cpp).
+  double attach_week = 0;
 };
 
 enum EventKind : std::uint32_t {
@@ -58,6 +62,18 @@ class Replicate {
             const InterventionList& interventions = {});
   ~Replicate();
   ReplicateResult run();
+
+  // ---- forking from a shared warm-up (replicate_fork.cpp)
+  // The replicate without interventions, run up to the fork point
+  // spec.attach_week (events before it processed, none at or after it).
+  static std::unique_ptr<Replicate> warm_up(const Setting& setting, const ModelParams& params, const RunSpec& spec);
+  // A copy of a warm replicate continued to the horizon with `interventions`
+  // attached at the fork point: the numbers of run() on a Replicate built
+  // with those interventions and the same spec.
+  static ReplicateResult run_forked(const Replicate& warm, const InterventionList& interventions);
+  // Whether a scenario can branch from the shared warm-up at `fork_week`:
+  // every intervention starts at or after it and none changes the setting.
+  static bool forkable(const InterventionList& interventions, double fork_week);
 
   // ---- the interface interventions act through
   const Setting& setting() const { return setting_; }
@@ -171,6 +187,13 @@ class Replicate {
   void on_week();
   void snapshot_week(sim::Minute t);
   ReplicateResult finish(double wall_seconds);
+  // run() in parts: the first events, the loop up to (not including) a
+  // time, the interventions attached, the rest and the metrics.
+  void begin();
+  void advance(sim::Minute until);
+  void attach(const InterventionList& interventions);
+  ReplicateResult complete(double wall_before);
+  Replicate(const Replicate& warm, const InterventionList& interventions);  // the fork
 
   // the pathway (pathway_*.cpp)
   // Rates (per year) of what can happen next to a need nobody works on.
@@ -234,6 +257,7 @@ class Replicate {
   const ModelParams p_;
   std::vector<std::unique_ptr<Intervention>> iv_;
   std::vector<sim::Stream> iv_streams_;
+  InterventionList pending_;  // attached at spec_.attach_week (not copied by a fork)
   SecrecyRegime regime_for(std::uint32_t gp, std::uint32_t worker, bool& shared_plan) const;
   RunSpec spec_;
   sim::Minute horizon_ = 0;

@@ -1,5 +1,11 @@
 #include "models/run.hpp"
 
+#include <fmt/format.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+
 #include "sim/progress.hpp"
 #include "sim/task_pool.hpp"
 
@@ -27,17 +33,87 @@ ReplicateResult& result_of(ExperimentResults& res, std::size_t task) {
   return res.scenarios[task % S].replicates[task / S];
 }
 
+ForkPlan fork_plan(const Experiment& ex) {
+  ForkPlan plan;
+  plan.week = ex.warmup_weeks;
+  std::map<std::vector<std::pair<std::string, std::string>>, int> by_params;
+  for (const auto& sc : ex.scenarios) {
+    if (!Replicate::forkable(sc.interventions, plan.week)) {
+      plan.group.push_back(-1);
+      std::string why = plan.week <= 0 ? "no warm-up to share" : "an intervention starts before week " +
+                                                                    fmt::format("{:g}", plan.week);
+      for (const auto& iv : sc.interventions)
+        if (iv->adapts_setting()) why = std::string(iv->type()) + " changes the setting";
+      plan.full.push_back(sc.name + " (" + why + ")");
+      continue;
+    }
+    const auto key = param_table().values(sc.params);
+    const auto [it, fresh] = by_params.emplace(key, static_cast<int>(by_params.size()));
+    plan.group.push_back(it->second);
+  }
+  plan.groups = by_params.size();
+  return plan;
+}
+
+namespace {
+
+// The warm-ups of a run, shared by the scenarios of a group: computed by the
+// first task that needs one, copied by each, dropped when the last has
+// copied it, so that at most about (threads / scenarios + 1) replicates'
+// warm states are held at once.
+class WarmCache {
+ public:
+  struct Warm {
+    std::once_flag once;
+    std::unique_ptr<Replicate> rep;
+    std::size_t users = 0;
+  };
+  void expect(int group, std::size_t r) { ++slot(group, r)->users; }
+  std::shared_ptr<Warm> get(int group, std::size_t r) { return slot(group, r); }
+  void done(int group, std::size_t r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = warm_.find({group, r});
+    if (it != warm_.end() && --it->second->users == 0) warm_.erase(it);
+  }
+
+ private:
+  std::shared_ptr<Warm> slot(int group, std::size_t r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto& w = warm_[{group, r}];
+    if (!w) w = std::make_shared<Warm>();
+    return w;
+  }
+  std::mutex mu_;
+  std::map<std::pair<int, std::size_t>, std::shared_ptr<Warm>> warm_;
+};
+
+}  // namespace
+
 std::size_t run_grid_tasks(const Experiment& ex, const Setting& setting, const std::vector<std::size_t>& tasks,
                            const RunOptions& opt, ExperimentResults& res,
                            const std::function<void(std::size_t)>& on_done) {
   const std::size_t S = ex.scenarios.size();
+  const ForkPlan plan = fork_plan(ex);
+  WarmCache cache;
+  if (opt.fork)
+    for (std::size_t i : tasks)
+      if (plan.group[i % S] >= 0) cache.expect(plan.group[i % S], i / S);
   return sim::run_tasks(
       tasks.size(), sim::TaskPoolOptions{opt.threads, opt.stop},
       [&](std::size_t k) {
         const std::size_t i = tasks[k], s = i % S, r = i / S;
+        const int g = plan.group[s];
         RunSpec spec{static_cast<int>(r), replicate_seed(ex.seed, static_cast<int>(r)), ex.horizon_weeks,
-                     ex.warmup_weeks};
-        Replicate rep(setting, ex.scenarios[s].params, spec, ex.scenarios[s].interventions);
+                     ex.warmup_weeks, g >= 0 ? plan.week : 0.0};
+        const ScenarioSpec& sc = ex.scenarios[s];
+        if (opt.fork && g >= 0) {
+          const auto warm = cache.get(g, r);
+          std::call_once(warm->once, [&] { warm->rep = Replicate::warm_up(setting, sc.params, spec); });
+          res.scenarios[s].replicates[r] = Replicate::run_forked(*warm->rep, sc.interventions);
+          cache.done(g, r);
+          return;
+        }
+        Replicate rep(setting, sc.params, spec, sc.interventions);
         res.scenarios[s].replicates[r] = rep.run();
       },
       [&](std::size_t k) {

@@ -26,7 +26,22 @@ struct RunOptions {
   unsigned threads = 0;  // 0: all cores
   bool progress = false;
   const std::atomic<bool>* stop = nullptr;
+  bool fork = true;  // branch forkable scenarios from one warm-up per replicate (same numbers either way)
 };
+
+// Which scenarios branch from a shared warm-up (issue 15). A scenario is
+// forkable when every intervention starts at or after the fork point (the
+// end of the warm-up) and none changes the setting; forkable scenarios with
+// the same model parameters share one warm-up per replicate. Their
+// interventions are attached at the fork point whether or not the run
+// forks, so `--no-fork` gives the same numbers.
+struct ForkPlan {
+  double week = 0;                 // the fork point
+  std::vector<int> group;          // per scenario: its warm-up group, -1 when it runs in full
+  std::size_t groups = 0;
+  std::vector<std::string> full;   // scenarios that run in full, with the reason
+};
+ForkPlan fork_plan(const Experiment& ex);
 
 struct ScenarioResults {
   std::string name;
@@ -76,8 +91,9 @@ using WriteOutput = std::function<void(const std::filesystem::path& out, bool ov
                                        const Setting& setting, const ExperimentResults& res)>;
 // The experiment's grid run durably (sim/durable_run.hpp): checkpoint,
 // --resume, shards, MPI ranks.
+// `fork`: RunOptions::fork.
 DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
-                           const sim::mpi::Session& comm, const WriteOutput& write = {});
+                           const sim::mpi::Session& comm, const WriteOutput& write = {}, bool fork = true);
 
 // Units of the summary fields (for the HDF5 "units" attributes): the
 // pathway's own fields, then those the scenario's interventions report.

@@ -154,6 +154,7 @@ class SectorMerge : public InterventionBase<SectorMerge, MergeParams> {
     adapt_setting(probe);  // every centre and house it names
   }
 
+  bool adapts_setting() const override { return true; }
   void adapt_setting(Setting& s) const override {
     const auto& terr = s.territory;
     // Sectors: the employer's services that do not cover the whole territory,
