@@ -294,6 +294,8 @@ Setting setting_from_rules(sim::Territory territory, const toml::table& rules, c
   check_keys(rules, file, "rules", {"name", "description", "sources", "gp_practice", "gp_density", "service"});
   Setting s;
   s.territory = std::move(territory);
+  if (const auto* d = rules.get_as<std::string>("description")) s.description = d->get();
+  if (const auto* d = rules.get_as<std::string>("sources")) s.sources = d->get();
   read_practices(s, rules, file);
   read_services(s, rules, file);
   return s;
@@ -318,6 +320,15 @@ Setting load_setting(const std::string& name_or_path, double population_scale) {
   if (p.extension() == ".graphml") {
     sim::Territory t = sim::load_graphml(p);
     if (population_scale != 1.0) t = t.scaled(population_scale);
+    // Its own GPs and services: X.services.toml beside X.graphml
+    // (sim/TERRITORY_FORMATS.md); otherwise the default rules.
+    std::filesystem::path own = p;
+    own.replace_extension(".services.toml");
+    if (std::error_code ec; std::filesystem::exists(own, ec)) {
+      Setting s = setting_from_rules(std::move(t), parse_toml(read_file(own), own.string()), own.string());
+      if (s.sources.empty()) s.sources = own.string();
+      return s;
+    }
     const std::string rf = "preset:rules-default";
     return setting_from_rules(std::move(t), parse_toml(presets.at("rules-default"), rf), rf);
   }
