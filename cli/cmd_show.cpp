@@ -5,9 +5,9 @@
 #include <iomanip>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "analysis/src/json_text.hpp"
 #include "cli/commands.hpp"
 #include "models/setting.hpp"
 
@@ -31,8 +31,8 @@ std::string origin(const std::string& territory) {
   return std::filesystem::exists(p, ec) ? p.string() : "preset:rules-default (no " + p.filename().string() + ")";
 }
 
-nlohmann::json to_json(const models::Setting& s, const std::string& territory) {
-  using nlohmann::json;
+analysis::Json to_json(const models::Setting& s, const std::string& territory) {
+  using json = analysis::Json;
   const auto& t = s.territory;
   json j;
   j["territory"] = t.name();

@@ -147,7 +147,7 @@ TEST(Workflow, SetIsCheckedLikeTheFileAndNamesTheOption) {
   };
   for (const auto& c : std::vector<Case>{
            {"gp.knows_wel_share=0.3", "did you mean 'gp.knows_well_share'"},
-           {"gp.knows_well_share=2", "expected a value in [0, 1]"},
+           {"gp.knows_well_share=2", "outside [0, 1]"},
            {"gp.knows_well_share=lots", "expected"},
            {"secrecy.regime=loose", "is not one of"},
            {"coordinator.meeting_minuts=30", "did you mean 'meeting_minutes'"},
@@ -172,7 +172,10 @@ TEST(Workflow, SetInterventionKeyReachesEveryInterventionOfTheType) {
   ASSERT_EQ(sc.interventions.size(), 1u);
   bool found = false;
   for (const auto& [k, val] : sc.interventions[0]->values())
-    if (k == "meeting_minutes") found = true, EXPECT_EQ(val, "17");
+    if (k == "meeting_minutes") {
+      found = true;
+      EXPECT_EQ(val, "17");
+    }
   EXPECT_TRUE(found);
   EXPECT_EQ(ex.overrides, std::vector<std::string>{"coordinator.meeting_minutes=17"});
 }
