@@ -1,6 +1,8 @@
 // `passerelle show TERRITORY [--json]`: the localities, GP practices and
 // social services of a preset, a TOML territory or a GraphML file (with its
 // X.services.toml companion, or the default rules), as the model builds them.
+#include <toml++/toml.h>
+
 #include <filesystem>
 #include <iomanip>
 #include <iostream>
@@ -24,11 +26,19 @@ std::vector<std::string> theme_list(const std::bitset<models::kThemes>& b) {
 // Where the GPs and services come from.
 std::string origin(const std::string& territory) {
   std::filesystem::path p(territory);
-  if (p.extension() == ".toml") return p.string();
-  if (p.extension() != ".graphml") return "preset:" + territory;
-  p.replace_extension(".services.toml");
+  if (p.extension() != ".graphml" && p.extension() != ".toml") return "preset:" + territory;
+  std::filesystem::path own = p;
+  own.replace_extension(".services.toml");
   std::error_code ec;
-  return std::filesystem::exists(p, ec) ? p.string() : "preset:rules-default (no " + p.filename().string() + ")";
+  const bool has_own = std::filesystem::exists(own, ec);
+  if (p.extension() == ".toml") {
+    // The territory file itself unless it lacks GPs and services (see load_setting).
+    if (!has_own) return p.string();
+    const toml::table doc = toml::parse_file(p.string());  // load_setting has read it already
+    const bool inline_rules = doc.contains("gp_practice") || doc.contains("gp_density") || doc.contains("service");
+    return inline_rules ? p.string() : own.string();
+  }
+  return has_own ? own.string() : "preset:rules-default (no " + own.filename().string() + ")";
 }
 
 analysis::Json to_json(const models::Setting& s, const std::string& territory) {

@@ -317,3 +317,23 @@ TEST(Workflow, GraphmlOwnServices) {
   EXPECT_NE(def.output.find("rules-default"), std::string::npos) << def.output;
   fs::remove_all(dir);
 }
+
+TEST(Workflow, TomlTerritoryOwnServices) {
+  // A TOML territory of localities and roads only takes its GPs and services
+  // from X.services.toml beside it, and an experiment can name it.
+  const auto dir = temp_dir("own-toml");
+  write(dir / "t.toml", "[[locality]]\nname = \"Amont\"\npopulation = 3000\nrurality = \"semi-rural\"\nsector = 0\n"
+                        "[[locality]]\nname = \"Aval\"\npopulation = 900\nrurality = \"rural\"\nsector = 0\n"
+                        "[[road]]\nfrom = \"Amont\"\nto = \"Aval\"\nminutes = 12\n");
+  write(dir / "t.services.toml", "[[gp_practice]]\nlocality = \"Amont\"\ngps = 2\nform = \"group\"\n"
+                                 "[[service]]\nname = \"CCAS Amont\"\nemployer = \"municipal\"\nlocality = \"Amont\"\n");
+  const auto j = sh(kBin + " show " + (dir / "t.toml").string() + " --json");
+  ASSERT_EQ(j.code, 0) << j.output;
+  EXPECT_NE(j.output.find("\"CCAS Amont\""), std::string::npos) << j.output;
+  EXPECT_NE(j.output.find("t.services.toml"), std::string::npos) << j.output;
+  write(dir / "e.toml", "[experiment]\nterritory = \"t.toml\"\nreplicates = 1\n[[scenario]]\nname = \"baseline\"\n");
+  const auto v = sh(kBin + " validate " + (dir / "e.toml").string());
+  EXPECT_EQ(v.code, 0) << v.output;
+  EXPECT_NE(v.output.find("2 GPs, 1 services"), std::string::npos) << v.output;
+  fs::remove_all(dir);
+}
