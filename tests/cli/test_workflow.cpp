@@ -337,3 +337,20 @@ TEST(Workflow, TomlTerritoryOwnServices) {
   EXPECT_NE(v.output.find("2 GPs, 1 services"), std::string::npos) << v.output;
   fs::remove_all(dir);
 }
+
+TEST(Workflow, SetRefusesAParameterTheSweepVaries) {
+  std::string text = kExperiment;
+  text += "\n[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n\"gp.knows_well_share\" = [0.1, 0.4]\n";
+  models::Experiment ex = models::parse_experiment(text, "e.toml");
+  try {
+    models::apply_overrides(ex, {"gp.knows_well_share=0.3"});
+    FAIL() << "expected an InputError";
+  } catch (const sim::InputError& e) {
+    EXPECT_EQ(e.file(), "--set gp.knows_well_share=0.3");
+    EXPECT_NE(e.message().find("[sweep]"), std::string::npos) << e.message();
+  }
+  // Another parameter reaches the sweep points too.
+  models::apply_overrides(ex, {"gp.list_size=1000"});
+  for (const auto& sc : ex.scenarios)
+    EXPECT_DOUBLE_EQ(*models::param_table().get_number(sc.params, "gp.list_size"), 1000) << sc.name;
+}
