@@ -8,6 +8,7 @@
 
 #include "sim/hdf5_file.hpp"
 #include "sim/input_error.hpp"
+#include "sim/stats.hpp"
 
 namespace analysis {
 namespace {
@@ -144,6 +145,17 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
       runs.row(row);
     }
   }
+  // Per scenario: mean and 95 % CI over replicates (the table `info` prints).
+  Csv means({"scenario", "metric", "mean", "ci95_low", "ci95_high", "n", "unit"});
+  for (std::size_t si = 0; si < scenarios.size(); ++si)
+    for (const auto& c : tables[si].columns) {
+      if (c.name == "replicate" || c.name == "seed") continue;
+      const auto ci = sim::mean_ci(c.values);
+      means.row({scenarios[si], c.name, num(ci.mean), num(ci.mean - ci.half_width), num(ci.mean + ci.half_width),
+                 std::to_string(ci.n), c.units});
+    }
+  files.emplace("scenario_summary.csv", std::move(means));
+  units.add("scenario_summary.csv", "mean", "the row's unit column");
   files.emplace("runs.csv", std::move(runs));
   files.emplace("summary.csv", std::move(summary));
   units.add("runs.csv", "sweep_index", "index into sweep_points.csv");

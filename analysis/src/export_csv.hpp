@@ -6,6 +6,8 @@
 //                       sweep_index and one column per swept parameter
 //                       (empty outside the sweep), then every summary field
 //   summary.csv         long: scenario, replicate, metric, value
+//   scenario_summary.csv  scenario, metric, mean, ci95_low, ci95_high, n, unit
+//                       (over replicates: the table `passerelle info` prints)
 //   weekly.csv          long: scenario, replicate, week, metric, value
 //   breakdowns.csv      long: scenario, breakdown, metric, replicate, category, value
 //   parameters.csv      scenario, name, value, unit, source (effective values)

@@ -261,7 +261,7 @@ method = "grid"
     }
   }
   EXPECT_EQ(swept, 4);
-  for (const char* f : {"summary.csv", "weekly.csv", "breakdowns.csv", "parameters.csv", "comparisons.csv",
+  for (const char* f : {"summary.csv", "scenario_summary.csv", "weekly.csv", "breakdowns.csv", "parameters.csv", "comparisons.csv",
                         "sensitivity.csv", "sweep_points.csv", "units.csv", "localities.csv"})
     EXPECT_TRUE(fs::exists(csv / f)) << f;
   EXPECT_EQ(read_csv(csv / "weekly.csv").front(),
