@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "models/experiment.hpp"
 #include "models/intervention.hpp"
+#include "models/overrides.hpp"
 #include "models/parameters.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
@@ -15,16 +16,22 @@ namespace cli {
 
 Command add_validate(CLI::App& app) {
   auto path = std::make_shared<std::string>();
+  auto sets = std::make_shared<std::vector<std::string>>();
   auto* c = app.add_subcommand("validate", "check an experiment file and what it names, without running");
   c->add_option("experiment", *path, "experiment file (TOML)")->required();
-  return {c, [path] {
-            const models::Experiment ex = models::load_experiment(*path);
+  c->add_option("--set", *sets, "NAME=VALUE: an override as `run --set` takes it (repeatable)")
+      ->allow_extra_args(false);
+  return {c, [path, sets] {
+            models::Experiment ex = models::load_experiment(*path);
+            models::apply_overrides(ex, *sets);
             const models::Setting s = models::build_setting(ex);
             std::cout << *path << ": ok — experiment '" << ex.name << "', territory " << s.territory.name() << " ("
                       << s.territory.size() << " localities, " << s.territory.population() << " residents, "
                       << s.gp_count() << " GPs, " << s.services.size() << " services), " << ex.scenarios.size()
                       << " scenarios x " << ex.replicates << " replicates, " << ex.horizon_weeks << " weeks ("
-                      << ex.warmup_weeks << " warm-up)\n";
+                      << ex.warmup_weeks << " warm-up)";
+            for (const auto& o : ex.overrides) std::cout << (&o == &ex.overrides.front() ? "; " : ", ") << "--set " << o;
+            std::cout << "\n";
             return 0;
           }};
 }
@@ -75,7 +82,7 @@ Command add_params(CLI::App& app) {
 }
 
 Command add_list(CLI::App& app) {
-  auto* c = app.add_subcommand("list", "list territory presets");
+  auto* c = app.add_subcommand("list", "list territory presets and intervention types");
   return {c, [] {
             std::cout << "Territory presets:\n";
             for (const auto& name : models::preset_names()) {

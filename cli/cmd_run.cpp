@@ -12,6 +12,7 @@
 #include "analysis/src/results_analysis.hpp"
 #include "analysis/src/summary.hpp"
 #include "cli/commands.hpp"
+#include "models/overrides.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
 #include "sim/mpi_comm.hpp"
@@ -37,6 +38,7 @@ extern "C" void on_signal(int) {
 
 struct RunArgs {
   std::string experiment, output, shard;
+  std::vector<std::string> sets;  // --set NAME=VALUE
   unsigned threads = 0;
   int replicates = 0;
   long long seed = -1;
@@ -60,6 +62,7 @@ std::string resume_command(const RunArgs& a) {
   if (a.seed >= 0) c += " --seed " + std::to_string(a.seed);
   if (!a.shard.empty()) c += " --shard " + a.shard;
   if (a.threads > 0) c += " --threads " + std::to_string(a.threads);
+  for (const auto& s : a.sets) c += " --set " + shell_quote(s);
   return c + " --resume";
 }
 
@@ -67,6 +70,7 @@ int run(const RunArgs& a) {
   models::Experiment ex = models::load_experiment(a.experiment);
   if (a.replicates > 0) ex.replicates = a.replicates;
   if (a.seed >= 0) ex.seed = static_cast<std::uint64_t>(a.seed);
+  models::apply_overrides(ex, a.sets);
   models::DurableOptions opt;
   opt.output = a.output;
   opt.resume = a.resume;
@@ -133,6 +137,10 @@ Command add_run(CLI::App& app) {
             return models::parse_shard(s) ? std::string() : "expected I/N with 1 <= I <= N, got '" + s + "'";
           },
           "I/N", "shard"));
+  c->add_option("--set", a->sets,
+                 "NAME=VALUE: set a model parameter or an intervention's <type>.<key> in every scenario "
+                 "(repeatable; checked like the file's values; --resume needs the same ones)")
+      ->allow_extra_args(false);
   c->add_flag("--resume", a->resume,
               "continue an interrupted run from OUT.partial (same experiment, seed, replicates and shard)");
   c->add_flag("--force", a->force, "overwrite an existing results file; without --resume, discard a checkpoint");

@@ -23,5 +23,7 @@ Command add_list(CLI::App& app);
 Command add_compare(CLI::App& app);  // cmd_analyse.cpp
 Command add_report(CLI::App& app);
 Command add_merge(CLI::App& app);    // cmd_merge.cpp
+Command add_export(CLI::App& app);   // cmd_export.cpp
+Command add_show(CLI::App& app);     // cmd_show.cpp
 
 }  // namespace cli

@@ -12,7 +12,8 @@ int main(int argc, char** argv) {
   const std::vector<cli::Command> commands = {cli::add_run(app), cli::add_validate(app), cli::add_info(app),
                                               cli::add_params(app), cli::add_list(app),
                                               cli::add_compare(app), cli::add_report(app),
-                                              cli::add_merge(app)};
+                                              cli::add_merge(app), cli::add_export(app),
+                                              cli::add_show(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

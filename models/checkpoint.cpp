@@ -1,5 +1,7 @@
 #include "models/checkpoint.hpp"
 
+#include "models/overrides.hpp"
+
 #include <sstream>
 
 #include "sim/byte_codec.hpp"
@@ -11,7 +13,7 @@ namespace {
 
 // Bump when the encoding changes: an old checkpoint is then refused with a
 // clear message instead of being misread.
-constexpr std::uint64_t kFormat = 2;
+constexpr std::uint64_t kFormat = 3;  // 2: the new recorder fields; 3: the --set overrides
 constexpr std::uint32_t kTaskRecord = 0x4B534154;  // "TASK"
 
 // Every Recorder member is listed below. If this fires, Recorder changed:
@@ -86,6 +88,13 @@ void get_recorder(sim::ByteReader& r, Recorder& c) {
   get_array(r, c.by_locality);
 }
 
+std::string join(const std::vector<std::string>& v) {
+  if (v.empty()) return "none";
+  std::string out;
+  for (const auto& s : v) out += (out.empty() ? "--set " : " --set ") + s;
+  return out;
+}
+
 }  // namespace
 
 CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint32_t shard_index,
@@ -98,6 +107,7 @@ CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint
   h.working_dir = std::filesystem::current_path(ec).string();
   h.seed = ex.seed;
   h.replicates = ex.replicates;
+  h.overrides = ex.overrides;
   for (const auto& s : ex.scenarios) h.scenarios.push_back(s.name);
   h.tasks = static_cast<std::uint64_t>(ex.scenarios.size()) * static_cast<std::uint64_t>(ex.replicates);
   h.sharded = sharded;
@@ -111,6 +121,7 @@ std::string experiment_mismatch(const CheckpointHeader& a, const CheckpointHeade
   if (a.experiment_text != b.experiment_text) s << "the experiment text differs; ";
   if (a.seed != b.seed) s << "base seed " << a.seed << " vs " << b.seed << "; ";
   if (a.replicates != b.replicates) s << a.replicates << " vs " << b.replicates << " replicates; ";
+  if (a.overrides != b.overrides) s << "the --set overrides differ (" << join(a.overrides) << " vs " << join(b.overrides) << "); ";
   if (a.scenarios != b.scenarios) s << "the scenarios differ; ";
   if (a.software_version != b.software_version)
     s << "software version " << a.software_version << " vs " << b.software_version << "; ";
@@ -138,6 +149,8 @@ std::string encode_header(const CheckpointHeader& h) {
   w.str(h.working_dir);
   w.u64(h.seed);
   w.i64(h.replicates);
+  w.u64(h.overrides.size());
+  for (const auto& s : h.overrides) w.str(s);
   w.u64(h.scenarios.size());
   for (const auto& s : h.scenarios) w.str(s);
   w.u64(h.tasks);
@@ -160,6 +173,8 @@ CheckpointHeader decode_header(const std::string& bytes, const std::string& what
   h.working_dir = r.str();
   h.seed = r.u64();
   h.replicates = r.i64();
+  h.overrides.resize(r.count(8));
+  for (auto& s : h.overrides) s = r.str();
   h.scenarios.resize(r.count(8));
   for (auto& s : h.scenarios) s = r.str();
   h.tasks = r.u64();
@@ -232,6 +247,7 @@ Checkpoint load_checkpoint(const std::filesystem::path& path) {
 
 SavedExperiment saved_experiment(const CheckpointHeader& h) {
   SavedExperiment s{parse_experiment(h.experiment_text, h.experiment_file), {}};
+  apply_overrides(s.ex, h.overrides);
   s.ex.seed = h.seed;
   s.ex.replicates = static_cast<int>(h.replicates);
   s.setting_ex = s.ex;

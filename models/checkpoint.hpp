@@ -26,6 +26,7 @@ struct CheckpointHeader {
   std::string working_dir;       // where `run` started: resolves a relative territory path
   std::uint64_t seed = 0;        // effective (after --seed)
   std::int64_t replicates = 0;   // effective (after --replicates)
+  std::vector<std::string> overrides;  // `--set NAME=VALUE`, in order (models/overrides.hpp)
   std::vector<std::string> scenarios;
   std::uint64_t tasks = 0;       // the whole grid, scenarios x replicates
   bool sharded = false;          // written by `run --shard`

@@ -38,6 +38,7 @@ struct Experiment {
   sim::SyntheticOptions synthetic;
   std::vector<ScenarioSpec> scenarios;
   SweepDesign sweep;         // [sweep]: its points are the scenarios named sweep-NNNN
+  std::vector<std::string> overrides;  // `--set NAME=VALUE`, in order, already applied (models/overrides.hpp)
 };
 
 Experiment load_experiment(const std::string& path);

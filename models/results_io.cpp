@@ -1,5 +1,6 @@
 // The HDF5 results file: what a replicate recorded, laid out as in
 // CONTRACTS.md, with units on every dataset. What reads them back is analysis/.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <ctime>
@@ -7,6 +8,7 @@
 #include <sstream>
 
 #include "models/intervention_params.hpp"
+#include "models/overrides.hpp"
 #include "models/run.hpp"
 #include "sim/hdf5_file.hpp"
 
@@ -99,6 +101,7 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
   w.set_attribute("/", "replicates", static_cast<std::int64_t>(ex.replicates));
   w.set_attribute("/", "horizon_weeks", ex.horizon_weeks);
   w.set_attribute("/", "warmup_weeks", ex.warmup_weeks);
+  if (!ex.overrides.empty()) w.set_attribute("/", "overrides", ex.overrides);  // `--set NAME=VALUE`, in order
   std::vector<std::string> names;
   for (const auto& s : res.scenarios) names.push_back(s.name);
   w.set_attribute("/", "scenarios", names);
@@ -163,11 +166,15 @@ void write_results(const std::filesystem::path& out, bool overwrite, const Exper
     std::vector<std::string> pn, pv, pu, ps;
     const auto infos = param_table().infos();
     const auto values = param_table().values(spec.params);
+    const auto set_names = overridden_names(ex.overrides);
     for (std::size_t i = 0; i < infos.size(); ++i) {
       pn.push_back(infos[i].name);
       pv.push_back(values[i].second);
       pu.push_back(infos[i].unit);
-      ps.push_back(infos[i].source);
+      const bool set = std::any_of(set_names.begin(), set_names.end(), [&](const std::string& n) {
+        return n == infos[i].name || n.rfind(infos[i].name + ".", 0) == 0;
+      });
+      ps.push_back(set ? "--set" : infos[i].source);
     }
     append_intervention_parameters(spec.interventions, pn, pv, pu, ps);  // "<type>.<key>"
     w.write_strings(base + "/parameters/name", pn);

@@ -294,6 +294,8 @@ Setting setting_from_rules(sim::Territory territory, const toml::table& rules, c
   check_keys(rules, file, "rules", {"name", "description", "sources", "gp_practice", "gp_density", "service"});
   Setting s;
   s.territory = std::move(territory);
+  if (const auto* d = rules.get_as<std::string>("description")) s.description = d->get();
+  if (const auto* d = rules.get_as<std::string>("sources")) s.sources = d->get();
   read_practices(s, rules, file);
   read_services(s, rules, file);
   return s;
@@ -318,11 +320,37 @@ Setting load_setting(const std::string& name_or_path, double population_scale) {
   if (p.extension() == ".graphml") {
     sim::Territory t = sim::load_graphml(p);
     if (population_scale != 1.0) t = t.scaled(population_scale);
+    // Its own GPs and services: X.services.toml beside X.graphml
+    // (sim/TERRITORY_FORMATS.md); otherwise the default rules.
+    std::filesystem::path own = p;
+    own.replace_extension(".services.toml");
+    if (std::error_code ec; std::filesystem::exists(own, ec)) {
+      Setting s = setting_from_rules(std::move(t), parse_toml(read_file(own), own.string()), own.string());
+      if (s.sources.empty()) s.sources = own.string();
+      return s;
+    }
     const std::string rf = "preset:rules-default";
     return setting_from_rules(std::move(t), parse_toml(presets.at("rules-default"), rf), rf);
   }
   if (p.extension() == ".toml") {
-    return setting_from_toml(parse_toml(read_file(p), p.string()), p.string(), population_scale);
+    const toml::table doc = parse_toml(read_file(p), p.string());
+    // Localities and roads only, with X.services.toml beside X.toml: the
+    // GPs and services come from there, as for GraphML.
+    std::filesystem::path own = p;
+    own.replace_extension(".services.toml");
+    std::error_code ec;
+    if (!doc.contains("gp_practice") && !doc.contains("gp_density") && !doc.contains("service") &&
+        std::filesystem::exists(own, ec)) {
+      check_keys(doc, p.string(), "territory", {"name", "description", "sources", "locality", "road"});
+      const std::string name = doc.get("name") ? need_string(doc, "name", p.string(), "territory") : p.stem().string();
+      sim::Territory t = sim::territory_from_toml(doc, p.string(), name);
+      if (population_scale != 1.0) t = t.scaled(population_scale);
+      Setting s = setting_from_rules(std::move(t), parse_toml(read_file(own), own.string()), own.string());
+      if (const auto* d = doc.get_as<std::string>("description"); d && s.description.empty()) s.description = d->get();
+      if (s.sources.empty()) s.sources = own.string();
+      return s;
+    }
+    return setting_from_toml(doc, p.string(), population_scale);
   }
   throw InputError("", 0, 0,
                    "territory '" + name_or_path + "': expected a preset name (" +

@@ -69,13 +69,8 @@ std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& f
 void set_axis(ScenarioSpec& sc, const Axis& a, double v) {
   if (a.target == Axis::kModel) return param_table().set_number(sc.params, a.name, v);
   const InterventionType& type = interventions().all()[a.target];
-  for (std::size_t i = 0; i < sc.interventions.size() && i < sc.intervention_tables.size(); ++i) {
-    if (sc.interventions[i]->type() != type.name) continue;
-    toml::table& tab = sc.intervention_tables[i];
-    if (a.integer) tab.insert_or_assign(a.key, static_cast<std::int64_t>(std::llround(v)));
-    else tab.insert_or_assign(a.key, v);
-    sc.interventions[i] = type.parse(tab, "sweep");
-  }
+  if (a.integer) set_intervention_key(sc, type, a.key, toml::value<std::int64_t>(std::llround(v)), "sweep");
+  else set_intervention_key(sc, type, a.key, toml::value<double>(v), "sweep");
 }
 
 std::string num_text(double v) {
@@ -160,6 +155,19 @@ void collect_axes(const toml::table& t, const std::string& prefix, bool grid, co
 }
 
 }  // namespace
+
+bool set_intervention_key(ScenarioSpec& sc, const InterventionType& type, const std::string& key,
+                          const toml::node& value, const std::string& file) {
+  bool any = false;
+  for (std::size_t i = 0; i < sc.interventions.size() && i < sc.intervention_tables.size(); ++i) {
+    if (sc.interventions[i]->type() != type.name) continue;
+    toml::table& tab = sc.intervention_tables[i];
+    value.visit([&](const auto& v) { tab.insert_or_assign(key, v); });
+    sc.interventions[i] = type.parse(tab, file);
+    any = true;
+  }
+  return any;
+}
 
 std::vector<std::vector<double>> grid_points(const std::vector<std::vector<double>>& values) {
   std::vector<std::vector<double>> out = {{}};

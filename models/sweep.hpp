@@ -46,6 +46,13 @@ SweepDesign expand_sweep(const toml::node& sweep, const std::string& file, const
                          std::uint64_t default_seed, std::vector<ScenarioSpec>& scenarios);
 
 // The product of the value lists, first list slowest.
+// Sets `key` to `value` in every intervention of `type` in scenario `sc`,
+// re-parsing each from its table (errors name `file`). Whether the scenario
+// has one. Sweeps and `--set` (models/overrides.hpp) both go through here.
+struct InterventionType;
+bool set_intervention_key(ScenarioSpec& sc, const InterventionType& type, const std::string& key,
+                          const toml::node& value, const std::string& file);
+
 std::vector<std::vector<double>> grid_points(const std::vector<std::vector<double>>& values);
 // n points in [lo, hi] per dimension: each of the n equal strata of every
 // dimension holds exactly one point. Draws from a sim::Stream only.

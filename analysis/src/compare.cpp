@@ -298,22 +298,18 @@ std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool a
 }
 
 std::string comparison_json(const std::vector<ScenarioComparison>& comps) {
-  std::ostringstream out;
-  out << "{\"baseline\": " << (comps.empty() ? "null" : json_str(comps.front().baseline)) << ", \"scenarios\": {";
-  for (std::size_t i = 0; i < comps.size(); ++i) {
-    out << (i ? ", " : "") << json_str(comps[i].scenario) << ": {";
-    for (std::size_t k = 0; k < comps[i].metrics.size(); ++k) {
-      const auto& m = comps[i].metrics[k];
-      out << (k ? ", " : "") << json_str(m.metric) << ": {\"baseline_mean\": " << json_num(m.baseline_mean)
-          << ", \"scenario_mean\": " << json_num(m.scenario_mean) << ", \"mean_diff\": " << json_num(m.mean_diff)
-          << ", \"ci95_low\": " << json_num(m.ci_low) << ", \"ci95_high\": " << json_num(m.ci_high)
-          << ", \"rel_pct\": " << json_num(m.rel_pct) << ", \"n\": " << m.n << ", \"units\": " << json_str(m.units)
-          << "}";
-    }
-    out << "}";
+  Json j;
+  j["baseline"] = comps.empty() ? Json(nullptr) : Json(comps.front().baseline);
+  Json& scenarios = j["scenarios"] = Json::object();
+  for (const auto& c : comps) {
+    Json& row = scenarios[c.scenario] = Json::object();
+    for (const auto& m : c.metrics)
+      row[m.metric] = Json{{"baseline_mean", json_num(m.baseline_mean)}, {"scenario_mean", json_num(m.scenario_mean)},
+                           {"mean_diff", json_num(m.mean_diff)},         {"ci95_low", json_num(m.ci_low)},
+                           {"ci95_high", json_num(m.ci_high)},           {"rel_pct", json_num(m.rel_pct)},
+                           {"n", m.n},                                   {"units", m.units}};
   }
-  out << "}}\n";
-  return out.str();
+  return j.dump() + "\n";
 }
 
 }  // namespace analysis

@@ -1,32 +1,14 @@
-// JSON text for the command line's --json outputs (compare, info): numbers
-// (non-finite as null) and escaped strings.
+// JSON for the command line's --json outputs (compare, info, show):
+// nlohmann-json with fields in the order they are added; a non-finite
+// number is null.
 #pragma once
 #include <cmath>
-#include <cstdio>
-#include <sstream>
-#include <string>
+#include <nlohmann/json.hpp>
 
 namespace analysis {
 
-inline std::string json_num(double v) {
-  if (!std::isfinite(v)) return "null";
-  std::ostringstream s;
-  s.precision(12);
-  s << v;
-  return s.str();
-}
+using Json = nlohmann::ordered_json;
 
-inline std::string json_str(const std::string& s) {
-  std::string o = "\"";
-  for (char c : s) {
-    if (c == '"' || c == '\\') o += '\\', o += c;
-    else if (static_cast<unsigned char>(c) < 0x20) {
-      char b[8];
-      std::snprintf(b, sizeof b, "\\u%04x", c);
-      o += b;
-    } else o += c;
-  }
-  return o + "\"";
-}
+inline Json json_num(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
 
 }  // namespace analysis

@@ -83,25 +83,25 @@ std::string summary_text(const std::filesystem::path& path) {
 std::string summary_json(const std::filesystem::path& path) {
   sim::h5::Reader r(path);
   const auto scen = r.attribute_strings("/", "scenarios");
-  std::ostringstream out;
-  out << "{\"experiment\": " << json_str(r.attribute_string("/", "experiment_name"))
-      << ", \"territory\": " << json_str(r.attribute_string("/", "territory"))
-      << ", \"base_seed\": " << r.attribute_int("/", "base_seed")
-      << ", \"replicates\": " << r.attribute_int("/", "replicates") << ", \"scenarios\": {";
-  for (std::size_t i = 0; i < scen.size(); ++i) {
-    const auto t = r.read_table("/scenarios/" + scen[i] + "/summary");
-    out << (i ? ", " : "") << json_str(scen[i]) << ": {";
-    for (std::size_t c = 0; c < t.columns.size(); ++c) {
-      const auto ci = sim::mean_ci(t.columns[c].values);
-      out << (c ? ", " : "") << json_str(t.columns[c].name) << ": {\"mean\": " << json_num(ci.mean)
-          << ", \"ci95_low\": " << json_num(ci.mean - ci.half_width)
-          << ", \"ci95_high\": " << json_num(ci.mean + ci.half_width) << ", \"n\": " << ci.n
-          << ", \"units\": " << json_str(t.columns[c].units) << "}";
+  Json j;
+  j["experiment"] = r.attribute_string("/", "experiment_name");
+  j["territory"] = r.attribute_string("/", "territory");
+  j["base_seed"] = r.attribute_int("/", "base_seed");
+  j["replicates"] = r.attribute_int("/", "replicates");
+  Json& scenarios = j["scenarios"] = Json::object();
+  for (const auto& s : scen) {
+    const auto t = r.read_table("/scenarios/" + s + "/summary");
+    Json& row = scenarios[s] = Json::object();
+    for (const auto& col : t.columns) {
+      const auto ci = sim::mean_ci(col.values);
+      row[col.name] = Json{{"mean", json_num(ci.mean)},
+                           {"ci95_low", json_num(ci.mean - ci.half_width)},
+                           {"ci95_high", json_num(ci.mean + ci.half_width)},
+                           {"n", ci.n},
+                           {"units", col.units}};
     }
-    out << "}";
   }
-  out << "}}\n";
-  return out.str();
+  return j.dump() + "\n";
 }
 
 }  // namespace analysis

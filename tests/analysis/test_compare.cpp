@@ -206,7 +206,7 @@ TEST(Compare, CommandLine) {
   EXPECT_NE(text.find("strict vs base"), std::string::npos) << text;
   EXPECT_NE(text.find("gp_hours_freed_per_year"), std::string::npos);
   EXPECT_EQ(sh(bin + " compare " + h5 + " --baseline strict --json", &text), 0);
-  EXPECT_EQ(text.rfind("{\"baseline\": \"strict\"", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("{\"baseline\":\"strict\"", 0), 0u) << text;
   EXPECT_EQ(sh(bin + " compare " + h5 + " --baseline nope", &text), 2);
   EXPECT_NE(text.find("nope"), std::string::npos);
   fs::remove_all(dir);
