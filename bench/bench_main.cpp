@@ -264,6 +264,56 @@ void BM_ExperimentThreads(benchmark::State& state) {
 }
 BENCHMARK(BM_ExperimentThreads)->Arg(1)->Arg(2)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMillisecond);
 
+
+// ---------------------------------------------------------------- forking
+
+// One warm-up per replicate shared by the scenarios (issue 15): the
+// default experiment (4 scenarios, 26-week warm-up of a 104-week horizon)
+// with 4 replicates on one thread, in full (arg 0) then forked (arg 1). The
+// forked row reports the speed-up and the share of events it did not have
+// to simulate (each forked scenario copies the warm-up's events).
+double g_full_seconds = 0;
+
+void BM_DefaultExperimentFork(benchmark::State& state) {
+  const bool fork = state.range(0) != 0;
+  static const models::Experiment ex = [] {
+    models::Experiment e = models::load_experiment(std::string(PASSERELLE_SOURCE_DIR) + "/experiments/default.toml");
+    e.replicates = 4;
+    return e;
+  }();
+  static const models::Setting setting = models::build_setting(ex);
+  models::RunOptions opt;
+  opt.threads = 1;
+  opt.fork = fork;
+  double wall = 0;
+  std::uint64_t events = 0, warm_events = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto res = models::run_experiment(ex, setting, opt);
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    events = 0;
+    for (const auto& sc : res.scenarios)
+      for (const auto& r : sc.replicates) events += r.events;
+    benchmark::DoNotOptimize(res.completed);
+  }
+  if (fork) {
+    // Events before the fork point, once per replicate and group instead of per scenario.
+    const auto plan = models::fork_plan(ex);
+    std::size_t forked = 0;
+    for (int g : plan.group) forked += g >= 0;
+    for (int r = 0; r < ex.replicates; ++r) {
+      models::RunSpec spec{r, models::replicate_seed(ex.seed, r), ex.horizon_weeks, ex.warmup_weeks, ex.warmup_weeks};
+      warm_events += models::Replicate::warm_up(setting, ex.scenarios[0].params, spec)->events();
+    }
+    state.counters["events_saved_share"] =
+        static_cast<double>(warm_events * (forked - plan.groups)) / static_cast<double>(events);
+  }
+  const double per_run = wall / static_cast<double>(state.iterations());
+  if (!fork) g_full_seconds = per_run;
+  if (fork && g_full_seconds > 0) state.counters["speedup"] = g_full_seconds / per_run;
+}
+BENCHMARK(BM_DefaultExperimentFork)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -159,6 +159,7 @@ class Replicate {
   const Recorder& recorder() const { return rec_; }
   sim::Minute now() const { return now_; }
   std::size_t open_needs() const { return needs_.alive(); }
+  std::uint64_t events() const { return events_; }  // processed so far
   // Relation of a tie at the current time (Occulted if none).
   Relation relation(std::uint32_t gp, std::uint32_t worker) const;
   double trust(std::uint32_t gp, std::uint32_t worker) const;
