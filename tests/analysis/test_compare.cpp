@@ -159,7 +159,7 @@ TEST(Compare, FileRoundTripAndAnyBaseline) {
   const fs::path out = fs::temp_directory_path() / ("passerelle-compare-out-" + std::to_string(::getpid()) + ".h5");
   {
     sim::h5::Writer w(out, true);
-    models::write_comparisons(w, comps);
+    analysis::write_comparisons(w, comps);
     w.commit();
   }
   sim::h5::Reader r(out);
