@@ -50,9 +50,8 @@ std::string printable(const std::string& s) {
 }
 
 void require_results_file(const sim::h5::Reader& r, const std::filesystem::path& path) {
-  if (!r.has_attribute("/", "schema_version") || !r.has_attribute("/", "scenarios"))
-    throw sim::InputError(path.string(), 0, 0,
-                          "not a Passerelle results file (no schema_version or scenarios attribute at its root)");
+  if (!r.has_attribute("/", "scenarios"))
+    throw sim::InputError(path.string(), 0, 0, "not a Passerelle results file (no scenarios attribute at its root)");
 }
 
 std::string summary_text(const std::filesystem::path& path) {

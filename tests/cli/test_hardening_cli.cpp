@@ -67,14 +67,14 @@ TEST(HardeningCli, NumbersThatDoNotFitAreRefusedWithTheirPosition) {
 
 TEST(HardeningCli, ParameterAndSweepNumbersThatDoNotFitAreRefused) {
   const std::string base = experiment("");
-  const std::string p = parse_error(base + "[scenario.parameters]\n\"gp.profile_share\" = 9007199254740993\n");
+  const std::string p = parse_error(base + "[scenario.parameters]\n\"gp.knows_well_share\" = 9007199254740993\n");
   EXPECT_NE(p.find("e.toml:12:"), std::string::npos) << p;
   EXPECT_NE(p.find("exactly"), std::string::npos) << p;
   const std::string s = parse_error(base + "[sweep]\nmethod = \"grid\"\nseed = 9223372036854775807\n"
-                                           "[sweep.parameters]\n\"gp.profile_share\" = [0.1, 0.2]\n");
+                                           "[sweep.parameters]\n\"gp.knows_well_share\" = [0.1, 0.2]\n");
   EXPECT_NE(s.find("sweep.seed"), std::string::npos) << s;
   const std::string v = parse_error(base + "[sweep]\nmethod = \"grid\"\n[sweep.parameters]\n"
-                                           "\"gp.profile_share\" = [0.1, -9223372036854775808]\n");
+                                           "\"gp.knows_well_share\" = [0.1, -9223372036854775808]\n");
   EXPECT_NE(v.find("exactly"), std::string::npos) << v;
 }
 
@@ -272,7 +272,7 @@ TEST(HardeningCli, ASecondWriterOfTheSameOutputFailsCleanly) {
   // Two real processes at once: each either writes the file or fails with
   // exit 2; the file is whole and no temporary or lock file is left.
   const std::string cmd = kBin + " run " + (dir / "e.toml").string() + " -o " + out.string() + " --force --quiet";
-  const auto both = sh("(" + cmd + "; echo A=$?) & (" + cmd + "; echo B=$?) & wait");
+  const auto both = sh("{ (" + cmd + "; echo A=$?) & (" + cmd + "; echo B=$?) & wait; }");
   for (const char* who : {"A=", "B="}) {
     const auto at = both.output.find(who);
     ASSERT_NE(at, std::string::npos) << both.output;

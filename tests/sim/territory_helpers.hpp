@@ -70,6 +70,6 @@ inline std::filesystem::path write_temp(const std::string& stem, const std::stri
   return path;
 }
 
-toml::table parse(const std::string& text) { return toml::parse(text, std::string_view("test.toml")); }
+inline toml::table parse(const std::string& text) { return toml::parse(text, std::string_view("test.toml")); }
 
 }  // namespace territory_test

@@ -74,18 +74,19 @@ TEST(Hdf5File, CreatesParentDirectories) {
   EXPECT_TRUE(fs::is_regular_file(file));
 }
 
+// A reader given a file that is not HDF5 is given invalid input (exit 2).
 TEST(Hdf5File, ReaderRejectsMissingAndForeignFiles) {
   TempDir dir;
-  EXPECT_THROW(Reader(dir / "missing.h5"), RunError);
+  EXPECT_THROW(Reader(dir / "missing.h5"), sim::InputError);
   const fs::path text = dir / "notes.h5";
   std::ofstream(text) << "this is not HDF5\n";
   try {
     Reader r(text);
-    FAIL() << "expected RunError";
-  } catch (const RunError& e) {
+    FAIL() << "expected InputError";
+  } catch (const sim::InputError& e) {
     EXPECT_NE(std::string(e.what()).find(text.string()), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Reader{dir / "."}, RunError);  // a directory
+  EXPECT_THROW(Reader{dir / "."}, sim::InputError);  // a directory
 }
 
 TEST(Hdf5File, RejectsInconsistentInput) {
