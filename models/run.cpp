@@ -69,7 +69,7 @@ void check_memory(const MemoryEstimate& m, const Experiment& ex) {
                             " in flight: " + byte_text(m.working_bytes) + "; results file about " +
                             byte_text(m.output_bytes) + "), more than the " + byte_text(m.limit_bytes) +
                             " of physical memory; reduce replicates, sweep points, horizon_weeks or population_scale, "
-                            "run in shards (--shard I/N), or pass --no-memory-check");
+                            "use fewer threads (--threads), run in shards (--shard I/N), or pass --no-memory-check");
 }
 
 std::size_t task_count(const Experiment& ex) {
