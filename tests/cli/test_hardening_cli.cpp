@@ -284,3 +284,23 @@ TEST(HardeningCli, ASecondWriterOfTheSameOutputFailsCleanly) {
   for (const auto& e : fs::directory_iterator(dir))
     EXPECT_TRUE(e.path().filename() == "e.toml" || e.path().filename() == "o.h5") << e.path();
 }
+
+TEST(HardeningCli, ResumeRefusesACheckpointOfAnotherTerritory) {
+  const auto dir = temp_dir("hard-resume");
+  fs::copy_file(fs::path(PASSERELLE_SOURCE_DIR) / "tests/data/example-territory.graphml", dir / "t.graphml");
+  write(dir / "e.toml", experiment("replicates = 2", "baseline", "t.graphml"));
+  const std::string run = kBin + " run " + (dir / "e.toml").string() + " -o " + (dir / "o.h5").string() +
+                          " --quiet --threads 1";
+  // A file-size limit stands in for a full disk: the checkpoint's header
+  // is written, the results are not.
+  const auto cut = sh("bash -c \"trap '' XFSZ; ulimit -f 8; exec " + run + "\"");
+  ASSERT_EQ(cut.code, 1) << cut.output;
+  ASSERT_TRUE(fs::exists(dir / "o.h5.partial")) << cut.output;
+  std::string g = slurp(dir / "t.graphml");
+  g.replace(g.find("<data key=\"d1\">4200</data>"), 26, "<data key=\"d1\">4300</data>");
+  write(dir / "t.graphml", g);
+  const auto resumed = sh(run + " --resume");
+  EXPECT_EQ(resumed.code, 2) << resumed.output;
+  EXPECT_NE(resumed.output.find("territory file t.graphml changed"), std::string::npos) << resumed.output;
+  EXPECT_FALSE(fs::exists(dir / "o.h5"));
+}
