@@ -32,7 +32,7 @@ build: deps $(BUILD_DIR)/build.ninja
 run: build
 	@mkdir -p results
 	$(BUILD_DIR)/passerelle run $(EXPERIMENT) -o results/default.h5 --force
-	$(BUILD_DIR)/passerelle report results/default.h5 -o results/default.html
+	$(BUILD_DIR)/passerelle report results/default.h5 -o results/default.html --force
 
 test: build
 	cmake --build $(BUILD_DIR) -j $(JOBS) --target passerelle_tsan_tests

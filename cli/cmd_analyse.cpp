@@ -91,14 +91,24 @@ Command add_compare(CLI::App& app) {
 Command add_report(CLI::App& app) {
   struct Args {
     std::string path, output;
-    bool quiet = false;
+    bool quiet = false, force = false;
   };
   auto a = std::make_shared<Args>();
   auto* c = app.add_subcommand("report", "write a self-contained HTML report of a results file");
   c->add_option("results", a->path, "results file (HDF5)")->required()->check(CLI::ExistingFile);
   c->add_option("-o,--output", a->output, "report file (HTML)")->required();
   c->add_flag("--quiet", a->quiet, "no message when done");
+  c->add_flag("--force", a->force, "overwrite an existing report file");
   return {c, [a] {
+            // Before any work: never replace the results with their report.
+            std::error_code ec;
+            if (a->output.empty()) throw sim::InputError("", 0, 0, "-o/--output: expected a report file name, got an empty one");
+            if (fs::is_directory(a->output, ec))
+              throw sim::InputError(a->output, 0, 0, "-o/--output: is a directory; expected a report file name");
+            if (fs::exists(a->output, ec) && fs::equivalent(a->output, a->path, ec))
+              throw sim::InputError(a->output, 0, 0, "-o/--output: is the results file itself; choose another name");
+            if (!a->force && fs::exists(a->output, ec))
+              throw sim::InputError(a->output, 0, 0, "-o/--output: exists (use --force to overwrite it)");
             const fs::path dir = analysis_dir();
             if (!fs::exists(dir / "passerelle_analysis" / "report.py"))
               throw std::runtime_error("analysis package not found in " + dir.string() +

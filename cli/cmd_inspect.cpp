@@ -17,19 +17,25 @@ namespace cli {
 Command add_validate(CLI::App& app) {
   auto path = std::make_shared<std::string>();
   auto sets = std::make_shared<std::vector<std::string>>();
+  auto no_memory_check = std::make_shared<bool>(false);
   auto* c = app.add_subcommand("validate", "check an experiment file and what it names, without running");
   c->add_option("experiment", *path, "experiment file (TOML)")->required();
   c->add_option("--set", *sets, "NAME=VALUE: an override as `run --set` takes it (repeatable)")
       ->allow_extra_args(false);
-  return {c, [path, sets] {
+  c->add_flag("--no-memory-check", *no_memory_check,
+              "accept a run whose estimated memory exceeds the machine's physical memory");
+  return {c, [path, sets, no_memory_check] {
             models::Experiment ex = models::load_experiment(*path);
             models::apply_overrides(ex, *sets);
             const models::Setting s = models::build_setting(ex);
-            std::cout << *path << ": ok — experiment '" << ex.name << "', territory " << s.territory.name() << " ("
+            const models::MemoryEstimate mem = models::estimate_memory(ex, s, 0, models::task_count(ex));
+            if (!*no_memory_check) models::check_memory(mem, ex);
+            std::cout << *path << ": ok — experiment '" << analysis::printable(ex.name) << "', territory " << analysis::printable(s.territory.name()) << " ("
                       << s.territory.size() << " localities, " << s.territory.population() << " residents, "
                       << s.gp_count() << " GPs, " << s.services.size() << " services), " << ex.scenarios.size()
                       << " scenarios x " << ex.replicates << " replicates, " << ex.horizon_weeks << " weeks ("
-                      << ex.warmup_weeks << " warm-up)";
+                      << ex.warmup_weeks << " warm-up); about " << models::byte_text(mem.total_bytes)
+                      << " of memory, results file about " << models::byte_text(mem.output_bytes);
             for (const auto& o : ex.overrides) std::cout << (&o == &ex.overrides.front() ? "; " : ", ") << "--set " << o;
             std::cout << "\n";
             return 0;

@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
+#include "sim/record_log.hpp"
 
 namespace cli {
 namespace {
@@ -29,6 +30,11 @@ std::string task_name(const models::CheckpointHeader& h, std::size_t task) {
 
 int merge(const MergeArgs& a) {
   namespace fs = std::filesystem;
+  if (a.output.empty()) throw sim::InputError("", 0, 0, "output: expected a results file name, got an empty one");
+  for (const auto& p : a.parts)
+    if (std::error_code ec; fs::exists(a.output, ec) && fs::equivalent(a.output, p, ec))
+      throw sim::InputError(a.output, 0, 0, "output: is one of the parts being merged; choose another name");
+  const auto lock = sim::OutputLock::acquire(a.output);  // held until written
   if (fs::exists(a.output) && !a.force)
     throw sim::InputError("", 0, 0, a.output + ": the file exists (use --force to overwrite)");
   std::vector<models::Checkpoint> parts;
@@ -39,6 +45,10 @@ int merge(const MergeArgs& a) {
   }
   const auto& head = parts.front().header;
   const auto saved = models::saved_experiment(head);
+  // The shards agree with each other; the merge rebuilds the setting from
+  // today's files: they must still be the ones the shards ran on.
+  if (const auto why = models::inputs_mismatch(head.inputs, models::input_hashes(saved.setting_ex)); !why.empty())
+    throw sim::InputError(a.parts.front(), 0, 0, "the inputs changed since the shards were run: " + why);
   models::ExperimentResults res = models::empty_results(saved.ex);
   if (res.total != head.tasks) throw sim::InputError(a.parts.front(), 0, 0, "the task grid does not match the experiment");
   std::map<std::size_t, std::size_t> owner;  // task -> part

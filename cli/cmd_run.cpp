@@ -42,8 +42,23 @@ struct RunArgs {
   unsigned threads = 0;
   int replicates = 0;
   long long seed = -1;
-  bool force = false, quiet = false, resume = false, no_fork = false;
+  bool force = false, quiet = false, resume = false, no_fork = false, no_memory_check = false;
 };
+
+// Before any work: an output name that cannot be written is found now, not
+// after every replicate has run.
+void check_output(const RunArgs& a) {
+  namespace fs = std::filesystem;
+  if (a.output.empty()) throw sim::InputError("", 0, 0, "-o/--output: expected a results file name, got an empty one");
+  std::error_code ec;
+  if (fs::is_directory(a.output, ec))
+    throw sim::InputError(a.output, 0, 0, "-o/--output: is a directory; expected a results file name");
+  if (fs::exists(a.output, ec) && fs::equivalent(a.output, a.experiment, ec))
+    throw sim::InputError(a.output, 0, 0, "-o/--output: is the experiment file itself");
+  for (unsigned char ch : a.output)
+    if (ch < 0x20 || ch == 0x7f)
+      throw sim::InputError("", 0, 0, "-o/--output: control characters are not allowed in the file name");
+}
 
 std::string shell_quote(const std::string& s) {
   if (!s.empty() && s.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:+,@") ==
@@ -67,6 +82,7 @@ std::string resume_command(const RunArgs& a) {
 }
 
 int run(const RunArgs& a) {
+  check_output(a);
   models::Experiment ex = models::load_experiment(a.experiment);
   if (a.replicates > 0) ex.replicates = a.replicates;
   if (a.seed >= 0) ex.seed = static_cast<std::uint64_t>(a.seed);
@@ -77,6 +93,11 @@ int run(const RunArgs& a) {
   opt.force = a.force;
   if (!a.shard.empty()) opt.shard = models::parse_shard(a.shard);  // checked by the option's validator
   const models::Setting setting = models::build_setting(ex);
+  if (!a.no_memory_check) {
+    const std::size_t all = models::task_count(ex);
+    const std::size_t tasks = opt.shard ? models::shard_tasks(all, *opt.shard).size() : all;
+    models::check_memory(models::estimate_memory(ex, setting, a.threads, tasks), ex);
+  }
 
   const sim::mpi::Session comm;
   std::signal(SIGINT, on_signal);
@@ -148,6 +169,8 @@ Command add_run(CLI::App& app) {
   c->add_flag("--no-fork", a->no_fork,
               "simulate every scenario's warm-up in full instead of branching from one shared warm-up per "
               "replicate (same numbers, slower)");
+  c->add_flag("--no-memory-check", a->no_memory_check,
+              "run even when the estimated memory exceeds the machine's physical memory");
   return {c, [a] { return run(*a); }};
 }
 

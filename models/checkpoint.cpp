@@ -1,5 +1,9 @@
 #include "models/checkpoint.hpp"
 
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+
 #include "models/overrides.hpp"
 
 #include <sstream>
@@ -13,7 +17,7 @@ namespace {
 
 // Bump when the encoding changes: an old checkpoint is then refused with a
 // clear message instead of being misread.
-constexpr std::uint64_t kFormat = 3;  // 2: the new recorder fields; 3: the --set overrides
+constexpr std::uint64_t kFormat = 4;  // 2: new recorder fields; 3: --set overrides; 4: input content hashes
 constexpr std::uint32_t kTaskRecord = 0x4B534154;  // "TASK"
 
 // Every Recorder member is listed below. If this fires, Recorder changed:
@@ -95,7 +99,57 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+std::string hex(std::uint64_t v) {
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
 }  // namespace
+
+std::uint64_t content_hash(std::string_view bytes) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
+std::vector<InputHash> input_hashes(const Experiment& ex) {
+  std::vector<InputHash> out;
+  out.push_back({"software version", content_hash(PASSERELLE_VERSION)});
+  out.push_back({"experiment text", content_hash(ex.text)});
+  const auto presets = preset_names();
+  const bool preset = std::find(presets.begin(), presets.end(), ex.territory) != presets.end();
+  if (preset) {
+    out.push_back({"territory preset " + ex.territory, content_hash(preset_text(ex.territory))});
+  } else if (ex.territory != "synthetic") {
+    std::ifstream in(ex.territory, std::ios::binary);
+    std::ostringstream buf;
+    buf << in.rdbuf();
+    const std::string name = "territory file " + std::filesystem::path(ex.territory).filename().string();
+    out.push_back({in ? name : name + " (unreadable)", content_hash(buf.str())});
+  }
+  // GraphML and synthetic territories take their GPs and services from it.
+  if (!preset || ex.territory == "synthetic")
+    out.push_back({"rules preset rules-default", content_hash(preset_text("rules-default"))});
+  return out;
+}
+
+std::string inputs_mismatch(const std::vector<InputHash>& saved, const std::vector<InputHash>& now) {
+  std::string out;
+  auto add = [&](const std::string& s) { out += (out.empty() ? "" : "; ") + s; };
+  for (const auto& a : saved) {
+    const auto b = std::find_if(now.begin(), now.end(), [&](const InputHash& x) { return x.what == a.what; });
+    if (b == now.end()) add(a.what + " is no longer an input");
+    else if (b->hash != a.hash) add(a.what + " changed (content hash " + hex(a.hash) + " then, " + hex(b->hash) + " now)");
+  }
+  for (const auto& b : now)
+    if (std::none_of(saved.begin(), saved.end(), [&](const InputHash& x) { return x.what == b.what; }))
+      add(b.what + " is a new input");
+  return out;
+}
 
 CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint32_t shard_index,
                                    std::uint32_t shard_count) {
@@ -113,6 +167,7 @@ CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint
   h.sharded = sharded;
   h.shard_index = shard_index;
   h.shard_count = shard_count;
+  h.inputs = input_hashes(ex);
   return h;
 }
 
@@ -125,6 +180,7 @@ std::string experiment_mismatch(const CheckpointHeader& a, const CheckpointHeade
   if (a.scenarios != b.scenarios) s << "the scenarios differ; ";
   if (a.software_version != b.software_version)
     s << "software version " << a.software_version << " vs " << b.software_version << "; ";
+  if (const auto why = inputs_mismatch(a.inputs, b.inputs); !why.empty()) s << why << "; ";
   std::string out = s.str();
   if (!out.empty()) out.resize(out.size() - 2);
   return out;
@@ -157,6 +213,11 @@ std::string encode_header(const CheckpointHeader& h) {
   w.u64(h.sharded ? 1 : 0);
   w.u32(h.shard_index);
   w.u32(h.shard_count);
+  w.u64(h.inputs.size());
+  for (const auto& i : h.inputs) {
+    w.str(i.what);
+    w.u64(i.hash);
+  }
   return w.take();
 }
 
@@ -181,6 +242,11 @@ CheckpointHeader decode_header(const std::string& bytes, const std::string& what
   h.sharded = r.u64() != 0;
   h.shard_index = r.u32();
   h.shard_count = r.u32();
+  h.inputs.resize(r.count(16));
+  for (auto& i : h.inputs) {
+    i.what = r.str();
+    i.hash = r.u64();
+  }
   if (!r.done()) r.fail("trailing bytes");
   return h;
 }

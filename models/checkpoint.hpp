@@ -12,12 +12,27 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "models/experiment.hpp"
 #include "models/replicate.hpp"
 
 namespace models {
+
+// The content hash (FNV-1a, 64 bits) of one input that shapes the results:
+// the experiment text, the territory file or preset, the rules preset, the
+// software version. `what` names it ("territory file data/t.graphml").
+struct InputHash {
+  std::string what;
+  std::uint64_t hash = 0;
+  bool operator==(const InputHash&) const = default;
+};
+std::uint64_t content_hash(std::string_view bytes);
+// Every input of `ex` that shapes a result, hashed as they are now on disk.
+std::vector<InputHash> input_hashes(const Experiment& ex);
+// "" when equal; otherwise which inputs changed, in words.
+std::string inputs_mismatch(const std::vector<InputHash>& saved, const std::vector<InputHash>& now);
 
 struct CheckpointHeader {
   std::string software_version;
@@ -31,6 +46,7 @@ struct CheckpointHeader {
   std::uint64_t tasks = 0;       // the whole grid, scenarios x replicates
   bool sharded = false;          // written by `run --shard`
   std::uint32_t shard_index = 1, shard_count = 1;
+  std::vector<InputHash> inputs;  // input_hashes() when the run started
 };
 
 struct TaskRecord {

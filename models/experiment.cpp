@@ -20,22 +20,17 @@ using sim::InputError;
 using sim::check_keys;
 using sim::toml_error;
 
+// Every numeric field goes through the shared checked reader (sim/params.hpp).
 template <class T>
 T number(const toml::table& t, const char* key, T def, double lo, double hi, const std::string& file,
          const std::string& what) {
   const toml::node* n = t.get(key);
   if (!n) return def;
-  constexpr bool integral = std::is_integral_v<T>;
-  if (!(n->is_integer() || (!integral && n->is_floating_point())))
-    throw toml_error(file, *n, what + "." + key + ": expected " + (integral ? "an integer" : "a number"));
-  const double v = *n->value<double>();
-  if (!std::isfinite(v) || v < lo || v > hi) {
-    std::ostringstream s;
-    s << what << "." << key << ": expected a value in [" << lo << ", " << hi << "], got " << v;
-    throw toml_error(file, *n, s.str());
-  }
-  if constexpr (integral) return static_cast<T>(*n->value<std::int64_t>());
-  else return static_cast<T>(v);
+  const std::string name = what + "." + key;
+  if constexpr (std::is_integral_v<T>)
+    return static_cast<T>(sim::read_integer(*n, file, name, static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
+  else
+    return static_cast<T>(sim::read_real(*n, file, name, lo, hi));
 }
 
 std::string string_of(const toml::table& t, const char* key, const std::string& def,
@@ -70,6 +65,14 @@ void check_scenario_name(const std::string& name, const toml::node& where, const
   if (name.empty() || name.size() > 100) throw toml_error(file, where, "scenario.name: expected 1 to 100 characters");
   if (name.find('/') != std::string::npos || name == "." || name == "..")
     throw toml_error(file, where, "scenario.name: '/' and '.'/'..' are not allowed in a scenario name");
+  // A NUL cuts the HDF5 group name (the run would simulate everything, then
+  // fail to write and not resume); other control characters reach terminals.
+  for (unsigned char ch : name)
+    if (ch < 0x20 || ch == 0x7f)
+      throw toml_error(file, where, "scenario.name: control characters (here \\x" +
+                                        std::string(1, "0123456789abcdef"[ch >> 4]) +
+                                        std::string(1, "0123456789abcdef"[ch & 15]) +
+                                        ") are not allowed in a scenario name");
 }
 
 }  // namespace

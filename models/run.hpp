@@ -78,6 +78,31 @@ using sim::parse_shard;
 using sim::Shard;
 using sim::shard_tasks;
 
+// What a run will need, estimated before it starts (validate and run refuse
+// work that cannot fit, exit 2; --no-memory-check skips the refusal):
+// `threads` replicates in flight, each holding its residents
+// (Residents::bytes_per_resident plus needs and events), and every finished
+// replicate's results (weekly series, breakdowns, summary) held until the
+// results file is written, twice (results and write buffers). A lower bound
+// on what the run needs, not an upper one.
+struct MemoryEstimate {
+  double working_bytes = 0;   // replicates in flight
+  double results_bytes = 0;   // finished replicates held in memory
+  double output_bytes = 0;    // the results file, uncompressed
+  double total_bytes = 0;
+  double limit_bytes = 0;     // physical memory (sysconf), or $PASSERELLE_MEMORY_LIMIT
+  unsigned threads = 1;
+  std::size_t tasks = 0;
+};
+MemoryEstimate estimate_memory(const Experiment& ex, const Setting& setting, unsigned threads, std::size_t tasks);
+// Physical memory (sysconf); PASSERELLE_MEMORY_LIMIT (bytes) overrides it, for tests.
+double memory_limit_bytes();
+// Throws InputError(ex.file) giving the estimate and the limit when the
+// estimate exceeds it.
+void check_memory(const MemoryEstimate& m, const Experiment& ex);
+// "1.5 GiB"
+std::string byte_text(double bytes);
+
 // Writes the results under a temporary name and renames it when complete
 // (results_io.cpp). `extra` adds groups before the commit: the analysis of
 // the results (analysis/src/results_analysis.hpp), which models/ cannot call.

@@ -37,13 +37,7 @@ double get_number(const toml::table& t, const std::string& key, double def, doub
                   const std::string& file, const std::string& what) {
   const toml::node* n = t.get(key);
   if (!n) return def;
-  if (!n->is_number())
-    throw toml_error(file, *n, what + "." + key + ": expected a number");
-  const double v = *n->value<double>();
-  if (!std::isfinite(v) || v < lo || v > hi)
-    throw toml_error(file, *n, what + "." + key + ": expected a number in [" + std::to_string(lo) +
-                                   ", " + std::to_string(hi) + "]");
-  return v;
+  return sim::read_real(*n, file, what + "." + key, lo, hi);
 }
 
 std::uint32_t locality_by_name(const sim::Territory& terr, const toml::node& n,

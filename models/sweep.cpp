@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <sstream>
 
 #include "models/experiment.hpp"
 #include "sim/input_error.hpp"
+#include "sim/params.hpp"
 #include "sim/random.hpp"
 
 namespace models {
@@ -81,10 +83,8 @@ std::string num_text(double v) {
 }
 
 double number_at(const toml::node& n, const std::string& file, const std::string& what) {
-  if (!n.is_integer() && !n.is_floating_point()) throw toml_error(file, n, what + ": expected a number");
-  const double v = *n.value<double>();
-  if (!std::isfinite(v)) throw toml_error(file, n, what + ": expected a finite number");
-  return v;
+  const double inf = std::numeric_limits<double>::infinity();
+  return sim::read_real(n, file, what, -inf, inf);
 }
 
 bool is_range_table(const toml::table& t) {
@@ -124,9 +124,7 @@ Axis read_axis(const std::string& name, const toml::node& node, bool grid, const
       } else {
         const auto* st = t->get("steps");
         if (!st) throw toml_error(file, node, what + ": expected steps (the number of values, >= 2)");
-        if (!st->is_integer() || *st->value<std::int64_t>() < 2 || *st->value<std::int64_t>() > 10000)
-          throw toml_error(file, *st, what + ".steps: expected an integer in [2, 10000]");
-        const auto steps = static_cast<std::size_t>(*st->value<std::int64_t>());
+        const auto steps = static_cast<std::size_t>(sim::read_integer(*st, file, what + ".steps", 2, 10000));
         for (std::size_t i = 0; i < steps; ++i)
           a.values.push_back(lo + (hi - lo) * static_cast<double>(i) / static_cast<double>(steps - 1));
       }
@@ -217,16 +215,14 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
   std::size_t samples = 0;
   if (const auto* s = t->get("samples")) {
     if (grid) throw toml_error(file, *s, "sweep.samples: only read with method = \"lhs\" (a grid has one point per combination)");
-    if (!s->is_integer() || *s->value<std::int64_t>() < 2 || *s->value<std::int64_t>() > static_cast<std::int64_t>(kMaxPoints))
-      throw toml_error(file, *s, "sweep.samples: expected an integer in [2, " + std::to_string(kMaxPoints) + "]");
-    samples = static_cast<std::size_t>(*s->value<std::int64_t>());
+    samples = static_cast<std::size_t>(sim::read_integer(*s, file, "sweep.samples", 2, static_cast<std::int64_t>(kMaxPoints)));
   } else if (!grid) {
     throw toml_error(file, node, "sweep.samples: missing (the number of Latin hypercube points, >= 2)");
   }
   d.seed = default_seed;
   if (const auto* s = t->get("seed")) {
-    if (!s->is_integer() || *s->value<std::int64_t>() < 0) throw toml_error(file, *s, "sweep.seed: expected an integer >= 0");
-    d.seed = static_cast<std::uint64_t>(*s->value<std::int64_t>());
+    // 53 bits, like experiment.seed: exact in every numeric column and in JSON.
+    d.seed = static_cast<std::uint64_t>(sim::read_integer(*s, file, "sweep.seed", 0, sim::kMaxExactInteger - 1));
   }
   const auto* pn = t->get("parameters");
   if (!pn || !pn->is_table() || pn->as_table()->empty())

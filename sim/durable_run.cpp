@@ -141,10 +141,18 @@ DurableOutcome run_durably(DurableWork& work, const DurableOptions& opt, const m
   std::optional<LogWriter> log;
   std::vector<std::size_t> todo;
   std::string setup;
+  // Held until the output is written: a second process writing the same
+  // output (or its checkpoint) fails here, before any work.
+  std::optional<OutputLock> output_lock;
   if (root) {
     std::exception_ptr setup_error;
     std::uint64_t code = 0;
     try {
+      try {
+        output_lock.emplace(OutputLock::acquire(opt.output));
+      } catch (const InputError& e) {
+        throw InputError("", 0, 0, option_path(opt.output) + ": " + e.message());
+      }
       log.emplace(open_checkpoint(work, opt, mine, out, todo));
     } catch (const InputError&) {
       setup_error = std::current_exception();

@@ -1,14 +1,19 @@
 // The HDF5 writer (hdf5_file.hpp); the reader is hdf5_reader.cpp.
 #include "sim/hdf5_file.hpp"
 
+#include <fcntl.h>
 #include <hdf5.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <set>
 #include <system_error>
 #include <type_traits>
 
 #include "sim/hdf5_detail.hpp"
+#include "sim/record_log.hpp"
 
 namespace sim::h5 {
 
@@ -19,7 +24,7 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------- Writer
 
 Writer::Writer(fs::path final_path, bool overwrite)
-    : final_path_(std::move(final_path)), temp_path_(final_path_.string() + ".tmp") {
+    : final_path_(std::move(final_path)), temp_path_(unique_temp_path(final_path_)) {
   silence_hdf5();
   std::error_code ec;
   if (!overwrite && fs::exists(final_path_, ec)) throw RunError(final_path_.string() + " exists (use --force)");
@@ -29,19 +34,29 @@ Writer::Writer(fs::path final_path, bool overwrite)
     if (ec) throw RunError(parent.string() + ": cannot create directory: " + ec.message());
   }
   const Ctx c{-1, temp_path_};
-  // STRONG close: H5Fclose in commit() really writes and closes the file
-  // before the rename, rather than waiting for stray object handles.
-  Handle fapl = c.check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create file access properties");
-  c.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "cannot set file close degree");
-  file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
-  if (file_ < 0) c.fail("cannot create HDF5 file");
+  temp_fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (temp_fd_ < 0) throw RunError(temp_path_.string() + ": cannot create: " + std::strerror(errno));
+  try {
+    // In memory, no backing store: nothing HDF5 does can fail on the disk;
+    // commit() writes the finished image. STRONG close: H5Fclose releases
+    // everything at once.
+    Handle fapl = c.check(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "cannot create file access properties");
+    c.check(H5Pset_fapl_core(fapl.get(), std::size_t{16} << 20, false), "cannot select the in-memory driver");
+    c.check(H5Pset_fclose_degree(fapl.get(), H5F_CLOSE_STRONG), "cannot set file close degree");
+    file_ = H5Fcreate(temp_path_.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get());
+    if (file_ < 0) c.fail("cannot create HDF5 file");
+  } catch (...) {
+    ::close(temp_fd_);
+    ::unlink(temp_path_.c_str());
+    throw;
+  }
 }
 
 Writer::~Writer() {
   if (committed_) return;
-  if (file_ >= 0) H5Fclose(file_);
-  std::error_code ec;
-  fs::remove(temp_path_, ec);  // best effort: a destructor must not throw
+  if (file_ >= 0) H5Fclose(file_);  // in memory: nothing to lose
+  if (temp_fd_ >= 0) ::close(temp_fd_);
+  ::unlink(temp_path_.c_str());  // best effort: a destructor must not throw
 }
 
 void Writer::require_open() const {
@@ -144,10 +159,21 @@ void Writer::commit() {
   require_open();
   const Ctx c{file_, temp_path_};
   c.check(H5Fflush(file_, H5F_SCOPE_GLOBAL), "cannot flush file");
-  c.check(H5Fclose(std::exchange(file_, -1)), "cannot close file");  // closed or lost either way
-  std::error_code ec;
-  fs::rename(temp_path_, final_path_, ec);
-  if (ec) throw RunError(final_path_.string() + ": cannot rename from " + temp_path_.string() + ": " + ec.message());
+  const ssize_t size = H5Fget_file_image(file_, nullptr, 0);
+  if (size < 0) c.fail("cannot get the file image");
+  std::string image(static_cast<std::size_t>(size), '\0');
+  if (H5Fget_file_image(file_, image.data(), image.size()) != size) c.fail("cannot get the file image");
+  // In memory: a failed close loses nothing on disk, and the handle is
+  // gone either way (never closed twice, never left for the library's exit).
+  const herr_t closed = H5Fclose(std::exchange(file_, -1));
+  if (closed < 0) c.fail("cannot close file");
+  // The disk's errors (ENOSPC, EFBIG, EIO) are plain errno here; the
+  // destructor removes the temporary file.
+  write_all_fd(temp_fd_, image, temp_path_);
+  if (::fsync(temp_fd_) != 0) throw RunError(temp_path_.string() + ": cannot sync: " + std::strerror(errno));
+  if (::close(std::exchange(temp_fd_, -1)) != 0)
+    throw RunError(temp_path_.string() + ": cannot close: " + std::strerror(errno));
+  rename_durably(temp_path_, final_path_);
   committed_ = true;
 }
 

@@ -37,9 +37,12 @@ struct Table {
 
 class Writer {
  public:
-  // Creates (or truncates) "<final_path>.tmp" and the parent directories of
-  // final_path. Throws RunError if final_path exists and !overwrite; with
-  // overwrite an existing final_path stays untouched until commit().
+  // Creates a temporary file "<final_path>.tmp.<pid>.<random>" (unique: two
+  // writers never share it) and the parent directories of final_path.
+  // Throws RunError if final_path exists and !overwrite; with overwrite an
+  // existing final_path stays untouched until commit(). HDF5 builds the file
+  // in memory (core driver); commit() writes the image with plain write(2),
+  // so a full disk is an ordinary error, never a half-closed HDF5 file.
   Writer(std::filesystem::path final_path, bool overwrite);
   // Without commit(): closes and removes the temporary file. Never throws.
   ~Writer();
@@ -87,6 +90,7 @@ class Writer {
   std::filesystem::path final_path_;
   std::filesystem::path temp_path_;
   std::int64_t file_ = -1;  // hid_t
+  int temp_fd_ = -1;        // the temporary file, reserved until commit
   bool committed_ = false;
 };
 

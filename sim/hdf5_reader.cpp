@@ -32,10 +32,10 @@ const Column* Table::find(std::string_view name) const {
 Reader::Reader(const fs::path& path) : path_(path) {
   silence_hdf5();
   std::error_code ec;
-  if (!fs::is_regular_file(path_, ec)) throw RunError(path_.string() + ": no such file");
-  const Ctx c{-1, path_};
+  // A reader given a missing or non-HDF5 file is invalid input (exit 2).
+  if (!fs::is_regular_file(path_, ec)) throw InputError(path_.string(), 0, 0, "no such file");
   file_ = H5Fopen(path_.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
-  if (file_ < 0) c.fail("cannot open as HDF5 file");
+  if (file_ < 0) throw InputError(path_.string(), 0, 0, "not an HDF5 file (cannot open it as one)");
 }
 
 Reader::~Reader() {

@@ -1,6 +1,8 @@
 #include "sim/params.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 
 namespace sim {
 
@@ -49,6 +51,46 @@ InputError toml_error(const std::string& file, const toml::node& node, const std
   const auto& src = node.source();
   return InputError(file, static_cast<int>(src.begin.line), static_cast<int>(src.begin.column),
                     message);
+}
+
+namespace {
+std::string num_text(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+std::string range_text(double lo, double hi) {
+  return "[" + num_text(lo) + ", " + num_text(hi) + "]";
+}
+}  // namespace
+
+double read_real(const toml::node& n, const std::string& file, const std::string& what, double lo, double hi) {
+  double v = 0;
+  if (const auto* i = n.as_integer()) {
+    const std::int64_t x = i->get();
+    if (x > kMaxExactInteger || x < -kMaxExactInteger)
+      throw toml_error(file, n, what + ": " + std::to_string(x) + " cannot be represented exactly (beyond +-2^53); expected a number in " +
+                                    range_text(lo, hi));
+    v = static_cast<double>(x);
+  } else if (const auto* f = n.as_floating_point()) {
+    v = f->get();
+  } else {
+    throw toml_error(file, n, what + ": expected a number in " + range_text(lo, hi));
+  }
+  if (!std::isfinite(v) || v < lo || v > hi)
+    throw toml_error(file, n, what + ": " + num_text(v) + " is outside " + range_text(lo, hi));
+  return v;
+}
+
+std::int64_t read_integer(const toml::node& n, const std::string& file, const std::string& what, std::int64_t lo,
+                          std::int64_t hi) {
+  const auto* i = n.as_integer();
+  const std::string range = "[" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+  if (!i) throw toml_error(file, n, what + ": expected an integer in " + range);
+  const std::int64_t x = i->get();
+  if (x < lo || x > hi) throw toml_error(file, n, what + ": " + std::to_string(x) + " is outside " + range);
+  return x;
 }
 
 void check_keys(const toml::table& t, const std::string& file, const std::string& what,

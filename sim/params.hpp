@@ -33,6 +33,18 @@ InputError toml_error(const std::string& file, const toml::node& node, const std
 void check_keys(const toml::table& t, const std::string& file, const std::string& what,
                 const std::vector<std::string>& valid);
 
+// The one reader of TOML numbers (experiments, presets, territory and
+// parameter files). toml++ keeps integers as int64 and answers value<double>()
+// with an empty optional for one that a double cannot hold exactly (beyond
+// +-2^53): every numeric field goes through these two, which refuse what
+// they cannot represent exactly, with file:line:column.
+inline constexpr std::int64_t kMaxExactInteger = std::int64_t{1} << 53;
+// A number (integer or float) in [lo, hi]; an integer must be within +-2^53.
+double read_real(const toml::node& n, const std::string& file, const std::string& what, double lo, double hi);
+// An integer in [lo, hi]; floats (even 3.0) are refused.
+std::int64_t read_integer(const toml::node& n, const std::string& file, const std::string& what,
+                          std::int64_t lo, std::int64_t hi);
+
 struct ParamInfo {
   std::string name;
   std::string type;         // "real", "integer", "boolean", "choice", "text", "real[labels]"
@@ -330,19 +342,9 @@ class ParamTable {
   }
   static double read_number(const toml::node& node, const std::string& file, const std::string& n,
                             double lo, double hi, bool integral) {
-    double v;
-    if (node.is_integer()) {
-      v = static_cast<double>(*node.value<std::int64_t>());
-    } else if (node.is_floating_point() && !integral) {
-      v = *node.value<double>();
-    } else {
-      throw toml_error(file, node,
-                       n + ": expected " + (integral ? "an integer" : "a number") + " in " +
-                           range(lo, hi));
-    }
-    if (!std::isfinite(v) || v < lo || v > hi)
-      throw toml_error(file, node, n + ": " + fmt_num(v) + " is outside " + range(lo, hi));
-    return v;
+    if (integral)
+      return static_cast<double>(read_integer(node, file, n, static_cast<std::int64_t>(lo), static_cast<std::int64_t>(hi)));
+    return read_real(node, file, n, lo, hi);
   }
   Entry base(std::string name, std::string type, std::string def, std::string rng, Meta m) {
     Entry e;

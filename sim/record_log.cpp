@@ -1,11 +1,16 @@
 #include "sim/record_log.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <utility>
 
@@ -42,7 +47,7 @@ std::string frame(const std::string& payload) {
   return len.bytes() + payload + sum.bytes();
 }
 
-void write_all(int fd, const std::string& data, const fs::path& p) {
+void write_all(int fd, std::string_view data, const fs::path& p) {
   std::size_t off = 0;
   while (off < data.size()) {
     const ssize_t n = ::write(fd, data.data() + off, data.size() - off);
@@ -101,9 +106,58 @@ bool is_log(const fs::path& path) {
   return in.read(b, sizeof b) && std::memcmp(b, kMagic, sizeof kMagic) == 0;
 }
 
+fs::path unique_temp_path(const fs::path& target) {
+  static std::atomic<std::uint64_t> counter{0};
+  std::random_device rd;
+  const std::uint64_t r = (static_cast<std::uint64_t>(rd()) << 32 | rd()) ^ counter.fetch_add(1);
+  char buf[48];
+  std::snprintf(buf, sizeof buf, ".tmp.%ld.%016llx", static_cast<long>(::getpid()), static_cast<unsigned long long>(r));
+  return target.string() + buf;
+}
+
+void write_all_fd(int fd, std::string_view data, const fs::path& path) { write_all(fd, data, path); }
+
+fs::path OutputLock::lock_path(const fs::path& output) { return output.string() + ".lock"; }
+
+OutputLock OutputLock::acquire(const fs::path& output) {
+  const fs::path p = lock_path(output);
+  std::error_code ec;
+  if (const fs::path parent = output.parent_path(); !parent.empty() && !fs::is_directory(parent, ec)) {
+    fs::create_directories(parent, ec);
+    if (ec) throw InputError(output.string(), 0, 0, "cannot create directory " + parent.string() + ": " + ec.message());
+  }
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    const int fd = ::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+      throw InputError(output.string(), 0, 0, "cannot write there (lock file " + p.string() + ": " + std::strerror(errno) + ")");
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK)
+        throw InputError(output.string(), 0, 0,
+                         "another process is writing this output (it holds " + p.string() +
+                             "); wait for it to finish or choose another output");
+      sys_fail(p, "cannot lock", err);
+    }
+    // The holder before us may have removed the file after we opened it:
+    // the lock counts only if the name still names the file we locked.
+    struct stat a {}, b {};
+    if (::fstat(fd, &a) == 0 && ::stat(p.c_str(), &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino)
+      return OutputLock(p, fd);
+    ::close(fd);
+  }
+  throw RunError(p.string() + ": cannot take the lock (the lock file keeps changing)");
+}
+
+OutputLock::~OutputLock() {
+  if (fd_ < 0) return;
+  ::unlink(path_.c_str());  // while still held: a waiter re-checks the name
+  ::close(fd_);
+}
+
 LogWriter LogWriter::create(const fs::path& path, const std::string& header) {
-  const fs::path tmp = path.string() + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  const fs::path tmp = unique_temp_path(path);
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0) sys_fail(tmp, "cannot create", errno);
   const std::string data = std::string(kMagic, sizeof kMagic) + frame(header);
   try {

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sim {
@@ -58,6 +60,33 @@ class LogWriter {
   std::filesystem::path path_;
   int fd_ = -1;
   std::uint64_t size_ = 0;
+};
+
+// A temporary name beside `target`, unique to this process and call:
+// "<target>.tmp.<pid>.<random hex>" (two writers never share one).
+std::filesystem::path unique_temp_path(const std::filesystem::path& target);
+
+// Writes all of `data` to `fd` (retrying EINTR); throws RunError naming
+// `path` and the system's reason (ENOSPC, EFBIG, EIO...).
+void write_all_fd(int fd, std::string_view data, const std::filesystem::path& path);
+
+// An exclusive lock on "<output>.lock" (flock), held for a whole write of
+// `output` so that two processes never write the same output at once. The
+// lock file is removed on release. acquire() does not wait: when another
+// process holds the lock it throws InputError naming the output.
+class OutputLock {
+ public:
+  static OutputLock acquire(const std::filesystem::path& output);
+  OutputLock(OutputLock&& o) noexcept : path_(std::move(o.path_)), fd_(std::exchange(o.fd_, -1)) {}
+  OutputLock& operator=(OutputLock&&) = delete;
+  OutputLock(const OutputLock&) = delete;
+  ~OutputLock();
+  static std::filesystem::path lock_path(const std::filesystem::path& output);
+
+ private:
+  OutputLock(std::filesystem::path p, int fd) : path_(std::move(p)), fd_(fd) {}
+  std::filesystem::path path_;
+  int fd_ = -1;
 };
 
 // rename(2) followed by an fsync of the target's directory, so the new name

@@ -66,6 +66,57 @@ class RecordingMap : public boost::dynamic_property_map {
   throw InputError(file, 0, 0, msg);
 }
 
+}  // namespace
+
+// Boost's XML parser recurses once per nested element: ~20,000 levels
+// overflow the stack. A GraphML territory needs 4 (graphml, graph, node,
+// data); nested sub-graphs add 2 each. Refuse deeper text before parsing.
+void check_xml_depth(const std::string& text, const std::string& file, std::size_t max_depth) {
+  std::size_t depth = 0;
+  int line = 1;
+  const std::size_t n = text.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    const char ch = text[i];
+    if (ch == '\n') ++line;
+    if (ch != '<') continue;
+    auto skip_to = [&](std::string_view end) {
+      const std::size_t j = text.find(end, i);
+      const std::size_t stop = j == std::string::npos ? n : j + end.size();
+      line += static_cast<int>(std::count(text.begin() + static_cast<std::ptrdiff_t>(i),
+                                          text.begin() + static_cast<std::ptrdiff_t>(stop), '\n'));
+      i = stop - 1;
+    };
+    if (text.compare(i, 4, "<!--") == 0) { skip_to("-->"); continue; }
+    if (text.compare(i, 9, "<![CDATA[") == 0) { skip_to("]]>"); continue; }
+    if (i + 1 < n && (text[i + 1] == '?' || text[i + 1] == '!')) { skip_to(">"); continue; }
+    const bool closing = i + 1 < n && text[i + 1] == '/';
+    // To the end of the tag, past quoted attribute values.
+    const int tag_line = line;
+    char quote = 0;
+    std::size_t j = i + 1;
+    for (; j < n; ++j) {
+      if (text[j] == '\n') ++line;
+      if (quote) {
+        if (text[j] == quote) quote = 0;
+      } else if (text[j] == '"' || text[j] == '\'') {
+        quote = text[j];
+      } else if (text[j] == '>') {
+        break;
+      }
+    }
+    const bool self_closing = j < n && j > i + 1 && text[j - 1] == '/';
+    i = j < n ? j : n - 1;
+    if (closing) {
+      if (depth > 0) --depth;
+    } else if (!self_closing && ++depth > max_depth) {
+      throw InputError(file, tag_line, 0,
+                       "not valid GraphML: elements nested more than " + std::to_string(max_depth) + " deep");
+    }
+  }
+}
+
+namespace {
+
 std::string show(const Attr& a) {
   if (auto* s = std::get_if<std::string>(&a)) return "'" + *s + "'";
   if (auto* i = std::get_if<long long>(&a)) return std::to_string(*i);
@@ -79,7 +130,12 @@ std::string show(const Attr& a) {
 }
 
 std::optional<double> as_number(const Attr& a) {
-  if (auto* i = std::get_if<long long>(&a)) return static_cast<double>(*i);
+  // Exact or refused, like every TOML number (params.hpp read_real).
+  constexpr long long kExact = 1LL << 53;
+  if (auto* i = std::get_if<long long>(&a)) {
+    if (*i > kExact || *i < -kExact) return std::nullopt;
+    return static_cast<double>(*i);
+  }
   if (auto* d = std::get_if<double>(&a)) return *d;
   if (auto* s = std::get_if<std::string>(&a)) {
     double v = 0;
@@ -96,7 +152,7 @@ std::optional<double> as_number(const Attr& a) {
 // Vertex ids in Boost's order: the declared <node>s, then ids that only
 // edges name (Boost creates those vertices silently). `declared` counts the
 // former.
-std::vector<std::string> node_ids(const std::string& text, std::size_t& declared) {
+std::vector<std::string> node_ids(const std::string& text, const std::string& file, std::size_t& declared) {
   namespace pt = boost::property_tree;
   pt::ptree tree;
   std::istringstream in(text);
@@ -118,7 +174,13 @@ std::vector<std::string> node_ids(const std::string& text, std::size_t& declared
   };
   for (const pt::ptree* g : graphs)
     for (const auto& [tag, child] : *g)
-      if (tag == "node") add(child.get<std::string>("<xmlattr>.id"));
+      if (tag == "node") {
+        const std::string id = child.get<std::string>("<xmlattr>.id");
+        // Boost maps a repeated id onto the same vertex: the second <node>
+        // would silently replace the first locality's attributes.
+        if (seen.count(id)) throw InputError(file, 0, 0, "duplicate node id '" + id + "' (each <node> needs its own id)");
+        add(id);
+      }
   declared = ids.size();
   for (const pt::ptree* g : graphs)
     for (const auto& [tag, child] : *g)
@@ -144,7 +206,7 @@ Territory read_graphml_as(const std::string& text, const std::filesystem::path& 
   boost::read_graphml(in, g, dp);  // parse errors are caught by load_graphml
 
   std::size_t declared = 0;
-  const std::vector<std::string> ids = node_ids(text, declared);
+  const std::vector<std::string> ids = node_ids(text, file, declared);
   const std::size_t n = boost::num_vertices(g);
   auto id = [&](std::size_t v) { return "'" + (v < ids.size() ? ids[v] : "#" + std::to_string(v)) + "'"; };
   auto fail = [&](const std::string& msg) { fail_at(file, msg); };
@@ -220,6 +282,7 @@ Territory load_graphml(const std::filesystem::path& path) {
   std::ostringstream buf;
   buf << in.rdbuf();
   const std::string text = buf.str();
+  check_xml_depth(text, path.string(), kMaxGraphmlDepth);
   using Undirected = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS, Attrs, Attrs>;
   using Directed = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, Attrs, Attrs>;
   try {

@@ -45,6 +45,12 @@ Territory generate_synthetic(const SyntheticOptions& opt, Stream& rng,
 // as two-way roads. The territory is named after the file's stem. Throws
 // InputError(path, 0, 0, ...) naming the node id and attribute at fault.
 Territory load_graphml(const std::filesystem::path& path);
+// Deepest element nesting a GraphML file may have (Boost's parser recurses
+// per level; ~20,000 overflow the stack). Duplicate node ids are refused too.
+inline constexpr std::size_t kMaxGraphmlDepth = 64;
+// Throws InputError(file, line, 0, ...) when `text` nests elements deeper
+// than `max_depth`; cheap, no allocation; run before any XML parser.
+void check_xml_depth(const std::string& text, const std::string& file, std::size_t max_depth);
 
 // Reads [[locality]] and [[road]] arrays of tables from `root`; other keys
 // of `root` are left to the caller. Every error carries the file path and

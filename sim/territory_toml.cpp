@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "sim/input_error.hpp"
+#include "sim/params.hpp"
 
 namespace sim {
 
@@ -57,7 +58,7 @@ class TomlReader {
     if (!n) return std::nullopt;
     const auto* v = n->as_integer();
     if (!v || v->get() < lo || v->get() > hi) fail(n->source(), std::string(key) + ": expected " + expected);
-    return v->get();
+    return read_integer(*n, file_, std::string(what_) + "." + std::string(key), lo, hi);
   }
   std::optional<double> number(std::string_view key, double lo, double hi,
                                const std::string& expected, bool required) const {
@@ -67,10 +68,14 @@ class TomlReader {
   }
   double number_of(const toml::node& n, std::string_view key, double lo, double hi,
                    const std::string& expected) const {
-    const std::optional<double> x = n.is_number() ? n.value<double>() : std::nullopt;
-    if (!x || !std::isfinite(*x) || *x < lo || *x > hi)
-      fail(n.source(), std::string(key) + ": expected " + expected);
-    return *x;
+    // The shared checked reader (params.hpp): an integer beyond +-2^53 is
+    // refused, not read through an empty optional.
+    const bool exact = !n.is_integer() || (n.as_integer()->get() <= kMaxExactInteger &&
+                                           n.as_integer()->get() >= -kMaxExactInteger);
+    if (!n.is_number() || !exact) fail(n.source(), std::string(key) + ": expected " + expected);
+    const double x = read_real(n, file_, std::string(what_) + "." + std::string(key), -HUGE_VAL, HUGE_VAL);
+    if (!std::isfinite(x) || x < lo || x > hi) fail(n.source(), std::string(key) + ": expected " + expected);
+    return x;
   }
 
  private:

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/src/json_text.hpp"
+#include "analysis/src/summary.hpp"
 #include "models/run.hpp"
 #include "analysis/src/sensitivity.hpp"
 #include "sim/input_error.hpp"
@@ -147,6 +148,7 @@ ScenarioComparison compare_tables(const std::string& scenario, const sim::h5::Ta
 
 std::vector<ScenarioComparison> compare_file(const std::filesystem::path& results, std::string baseline) {
   sim::h5::Reader r(results);
+  require_results_file(r, results);
   const auto names = r.attribute_strings("/", "scenarios");
   if (names.empty()) throw sim::InputError(results.string(), 0, 0, "the file lists no scenarios");
   if (baseline.empty())
@@ -267,7 +269,7 @@ void print_table(std::ostringstream& out, const std::vector<std::vector<std::str
 std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool all_metrics) {
   std::ostringstream out;
   if (comps.empty()) return "Only the baseline scenario: nothing to compare.\n";
-  out << "Paired differences against the baseline '" << comps.front().baseline
+  out << "Paired differences against the baseline '" << printable(comps.front().baseline)
       << "' (scenario - baseline, replicate by replicate; mean and 95 % CI)\n";
   std::size_t hidden = 0;
   for (const auto& c : comps) {
@@ -275,7 +277,7 @@ std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool a
       ++hidden;
       continue;
     }
-    out << "\n" << c.scenario << " vs " << c.baseline << "\n";
+    out << "\n" << printable(c.scenario) << " vs " << printable(c.baseline) << "\n";
     std::vector<std::vector<std::string>> rows = {{"metric", "baseline", "scenario", "difference", "95 % CI", "rel. %", "n"}};
     auto add = [&](const MetricComparison& m) {
       const std::string ci = std::isnan(m.ci_low) ? "" : "[" + num(m.ci_low) + ", " + num(m.ci_high) + "]";

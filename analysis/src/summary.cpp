@@ -8,6 +8,7 @@
 
 #include "analysis/src/json_text.hpp"
 #include "sim/hdf5_file.hpp"
+#include "sim/input_error.hpp"
 #include "sim/stats.hpp"
 
 namespace analysis {
@@ -35,18 +36,38 @@ std::string fmt(double v, double hw) {
 
 }  // namespace
 
+std::string printable(const std::string& s) {
+  std::string o;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == 0x7f) {
+      char buf[5];
+      std::snprintf(buf, sizeof buf, "\\x%02x", ch);
+      o += buf;
+    } else {
+      o += static_cast<char>(ch);
+    }
+  }
+  return o;
+}
+
+void require_results_file(const sim::h5::Reader& r, const std::filesystem::path& path) {
+  if (!r.has_attribute("/", "scenarios"))
+    throw sim::InputError(path.string(), 0, 0, "not a Passerelle results file (no scenarios attribute at its root)");
+}
+
 std::string summary_text(const std::filesystem::path& path) {
   sim::h5::Reader r(path);
+  require_results_file(r, path);
   const auto scen = r.attribute_strings("/", "scenarios");
   std::vector<sim::h5::Table> tables;
   for (const auto& s : scen) tables.push_back(r.read_table("/scenarios/" + s + "/summary"));
   std::ostringstream out;
-  out << "Experiment '" << r.attribute_string("/", "experiment_name") << "' on "
-      << r.attribute_string("/", "territory") << ": " << r.attribute_int("/", "replicates")
+  out << "Experiment '" << printable(r.attribute_string("/", "experiment_name")) << "' on "
+      << printable(r.attribute_string("/", "territory")) << ": " << r.attribute_int("/", "replicates")
       << " replicates, mean ± 95 % CI over replicates (after warm-up)\n\n";
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> head = {"metric"};
-  for (const auto& s : scen) head.push_back(s);
+  for (const auto& s : scen) head.push_back(printable(s));
   rows.push_back(head);
   for (const auto& m : key_metrics()) {
     std::vector<std::string> row = {m};
@@ -82,6 +103,7 @@ std::string summary_text(const std::filesystem::path& path) {
 
 std::string summary_json(const std::filesystem::path& path) {
   sim::h5::Reader r(path);
+  require_results_file(r, path);
   const auto scen = r.attribute_strings("/", "scenarios");
   Json j;
   j["experiment"] = r.attribute_string("/", "experiment_name");

@@ -9,14 +9,15 @@ TEST(Hdf5File, TempFileUntilCommit) {
   const fs::path file = dir / "out.h5";
   Writer w(file, false);
   EXPECT_EQ(w.final_path(), file);
-  EXPECT_EQ(w.temp_path(), dir / "out.h5.tmp");
+  // Unique per writer (pid + random): two writers never share it.
+  EXPECT_EQ(w.temp_path().string().rfind((dir / "out.h5.tmp.").string(), 0), 0u) << w.temp_path();
   w.write_strings("/s", {"a"});
   EXPECT_TRUE(fs::exists(w.temp_path()));
   EXPECT_FALSE(fs::exists(file));
   w.commit();
   EXPECT_TRUE(w.committed());
   EXPECT_TRUE(fs::exists(file));
-  EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
+  EXPECT_FALSE(fs::exists(w.temp_path()));
   EXPECT_EQ(Reader(file).read_strings("/s"), std::vector<std::string>{"a"});
   EXPECT_THROW(w.write_strings("/t", {"b"}), RunError);  // inert after commit
   EXPECT_THROW(w.commit(), RunError);
@@ -30,8 +31,7 @@ TEST(Hdf5File, DestructorWithoutCommitRemovesTemp) {
     w.write_matrix("/m", 2, 2, {1, 2, 3, 4}, "");
     ASSERT_TRUE(fs::exists(w.temp_path()));
   }
-  EXPECT_FALSE(fs::exists(dir / "out.h5.tmp"));
-  EXPECT_FALSE(fs::exists(file));
+  for (const auto& e : fs::directory_iterator(file.parent_path())) ADD_FAILURE() << "left behind: " << e.path();
 }
 
 TEST(Hdf5File, ExistingFileNeedsOverwrite) {
@@ -74,18 +74,19 @@ TEST(Hdf5File, CreatesParentDirectories) {
   EXPECT_TRUE(fs::is_regular_file(file));
 }
 
+// A reader given a file that is not HDF5 is given invalid input (exit 2).
 TEST(Hdf5File, ReaderRejectsMissingAndForeignFiles) {
   TempDir dir;
-  EXPECT_THROW(Reader(dir / "missing.h5"), RunError);
+  EXPECT_THROW(Reader(dir / "missing.h5"), sim::InputError);
   const fs::path text = dir / "notes.h5";
   std::ofstream(text) << "this is not HDF5\n";
   try {
     Reader r(text);
-    FAIL() << "expected RunError";
-  } catch (const RunError& e) {
+    FAIL() << "expected InputError";
+  } catch (const sim::InputError& e) {
     EXPECT_NE(std::string(e.what()).find(text.string()), std::string::npos) << e.what();
   }
-  EXPECT_THROW(Reader{dir / "."}, RunError);  // a directory
+  EXPECT_THROW(Reader{dir / "."}, sim::InputError);  // a directory
 }
 
 TEST(Hdf5File, RejectsInconsistentInput) {
