@@ -280,7 +280,9 @@ std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool a
     out << "\n" << printable(c.scenario) << " vs " << printable(c.baseline) << "\n";
     std::vector<std::vector<std::string>> rows = {{"metric", "baseline", "scenario", "difference", "95 % CI", "rel. %", "n"}};
     auto add = [&](const MetricComparison& m) {
-      const std::string ci = std::isnan(m.ci_low) ? "" : "[" + num(m.ci_low) + ", " + num(m.ci_high) + "]";
+      // No interval where there is no spread (a fixed cost): "[339692, 339692]" says nothing.
+      const bool spread = !std::isnan(m.ci_low) && m.ci_low != m.ci_high;
+      const std::string ci = spread ? "[" + num(m.ci_low) + ", " + num(m.ci_high) + "]" : "";
       const bool derived = std::isnan(m.baseline_mean) && std::isnan(m.scenario_mean);  // no level, only a change
       rows.push_back({m.metric, derived ? "" : num(m.baseline_mean), derived ? "" : num(m.scenario_mean), num(m.mean_diff), ci,
                       std::isnan(m.rel_pct) ? "" : num(m.rel_pct), std::to_string(m.n)});
