@@ -8,7 +8,7 @@ PKGS=(
   libtomlplusplus-dev libcli11-dev libfmt-dev nlohmann-json3-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-h5py python3-numpy
-  python3-pandas python3-matplotlib chromium
+  python3-pandas python3-matplotlib python3-scipy chromium
   # analysis/: the report's templates; run() with a dict; `pip install ./analysis`
   # offline into a venv (tests/analysis/test_install.py)
   python3-jinja2 python3-tomli-w python3-setuptools python3-wheel python3-venv

@@ -1,20 +1,15 @@
 #include "sim/stats.hpp"
 
+#include <boost/math/distributions/students_t.hpp>
+
 #include <cmath>
 
 namespace sim {
 
 double t_quantile_975(std::size_t df) {
-  static const double table[] = {0,      12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306,
-                                 2.262,  2.228,  2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110,
-                                 2.101,  2.093,  2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056,
-                                 2.052,  2.048,  2.045, 2.042};
   if (df == 0) return std::nan("");
-  if (df <= 30) return table[df];
-  // Beyond 30: the normal quantile with the first Cornish-Fisher correction.
-  const double z = 1.959963984540054;
-  const double d = static_cast<double>(df);
-  return z + (z * z * z + z) / (4 * d) + (5 * std::pow(z, 5) + 16 * z * z * z + 3 * z) / (96 * d * d);
+  const boost::math::students_t t(static_cast<double>(df));
+  return boost::math::quantile(boost::math::complement(t, 0.025));
 }
 
 MeanCi mean_ci(const std::vector<double>& values) {

@@ -240,3 +240,33 @@ def cost_effectiveness(pairs, wtp, curves, baseline, colours):
     legend_below(fig, [plane, ceac])
     fig.tight_layout()
     return fig
+
+
+def locality_maps(localities, diffs, outlines, unit, title):
+    """One small map per option: localities at (x_km, y_km), area by
+    population, colour by the option's paired difference (blue: fewer, red:
+    more; one symmetric scale for all panels), the option's catchment
+    outlined in black."""
+    names = list(diffs)
+    cols = min(len(names), 3)
+    rows = int(np.ceil(len(names) / cols))
+    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 3.4 * rows), squeeze=False)
+    lim = max([float(np.nanmax(np.abs(d))) for d in diffs.values() if np.isfinite(d).any()] + [1e-9])
+    x, y = localities["x_km"].to_numpy(float), localities["y_km"].to_numpy(float)
+    size = 20 + 180 * np.sqrt(localities["population"].to_numpy(float) / max(1.0, localities["population"].max()))
+    sc = None
+    for ax, name in zip(axes.ravel(), names):
+        inside = np.array([n in outlines.get(name, set()) for n in localities["name"]])
+        sc = ax.scatter(x, y, s=size, c=diffs[name], cmap="RdBu_r", vmin=-lim, vmax=lim,
+                        edgecolors=np.where(inside, "black", "#bbbbbb"), linewidths=np.where(inside, 1.6, 0.4))
+        ax.set_title(short(name), fontsize=9)
+        ax.set_aspect("equal", adjustable="datalim")
+        ax.tick_params(labelsize=7)
+        ax.set_xlabel("x (km)", fontsize=7)
+        ax.set_ylabel("y (km)", fontsize=7)
+    for ax in axes.ravel()[len(names):]:
+        ax.axis("off")
+    if sc is not None:
+        bar = fig.colorbar(sc, ax=axes.ravel().tolist(), shrink=0.8)
+        bar.set_label(f"{title}, option − baseline ({unit})", fontsize=8)
+    return fig

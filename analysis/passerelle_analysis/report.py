@@ -20,7 +20,7 @@ try:
 except ImportError:  # Debian: python3-jinja2 (cmake/install-deps.sh)
     jinja2 = None
 
-from . import decision, economics, plots
+from . import decision, economics, maps, plots
 from .colours import scenario_colours
 from .io import load
 from .stats import mean_ci
@@ -246,6 +246,31 @@ def economics_context(res, colours):
     return {"figure": plots.png(fig), "table": {"head": head, "rows": rows}, "replicates": min(len(v[0]) for v in pairs.values())}
 
 
+MAP_METRIC = ("unmet_need_days", "unmet need-days")
+
+
+def map_context(res):
+    """Localities shaded by each option's paired difference in unmet
+    need-days (maps.py); None without coordinates or per-locality results."""
+    loc = res.localities
+    if loc is None or not len(loc) or not {"x_km", "y_km", "name"} <= set(loc.columns):
+        return None
+    per, names = maps.by_locality(res.path, MAP_METRIC[0])
+    if not per or names != list(loc["name"]):
+        return None
+    diffs = {}
+    for sc in res.main_scenarios:
+        if sc != res.baseline:
+            d = maps.paired_mean_difference(per, sc, res.baseline)
+            if d is not None:  # per 1,000 residents: a town's total would drown the villages
+                diffs[sc] = 1000.0 * d / np.maximum(loc["population"].to_numpy(float), 1.0)
+    if not diffs:
+        return None
+    outlines = {sc: maps.catchment(res.parameters, sc) for sc in diffs}
+    fig = plots.locality_maps(loc, diffs, outlines, "days per 1,000 residents", MAP_METRIC[1])
+    return {"figure": plots.png(fig), "metric": MAP_METRIC[1]}
+
+
 def sensitivity_context(res):
     if res.sensitivity.empty:
         return None
@@ -312,11 +337,12 @@ def render(res):
     title = f"Passerelle report: {a.get('experiment_name', '')}"
     sens, cal, ties = sensitivity_context(res), calibration_context(res), ties_context(res, colours)
     econ = economics_context(res, colours)
+    where = map_context(res)
     weekly = weekly_figure(res, colours)
     nav = ([("decision", "Decision"), ("experiment", "Experiment"), ("scenarios", "Results"),
             ("comparisons", "Comparison")] + ([("economics", "Cost-effectiveness")] if econ else [])
            + ([("weekly", "Week by week")] if weekly else [])
-           + [("breakdowns", "Who is affected")] + ([("ties", "Ties")] if ties else [])
+           + [("breakdowns", "Who is affected")] + ([("map", "Where")] if where else []) + ([("ties", "Ties")] if ties else [])
            + ([("sensitivity", "Sensitivity")] if sens else []) + ([("calibration", "Calibration")] if cal else []))
     meta = [("territory", a.get("territory", "")), ("replicates", a.get("replicates", "")),
             ("horizon / warm-up", horizon_text(a)),
@@ -327,7 +353,7 @@ def render(res):
         interval_label=decision.INTERVAL_LABEL, no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
         decision=decision_context(res, colours), experiment=experiment_context(res, colours),
         scenarios=scenarios_context(res, colours), comparisons=comparisons_context(res, colours), weekly=weekly,
-        economics=econ,
+        economics=econ, where=where,
         breakdowns=breakdown_figures(res, colours), ties=ties, sensitivity=sens, calibration=cal,
         generated=now, source=os.path.basename(res.path))
 

@@ -3,21 +3,13 @@ them (sim/stats.cpp), so that the report and `passerelle info` agree."""
 import math
 
 import numpy as np
-
-_T975 = [math.nan, 12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
-         2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074,
-         2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042]
-
+from scipy.stats import t as _t
 
 def t975(df):
-    """Two-sided 95 % quantile of Student's t (table to 30 df, then Cornish-Fisher)."""
+    """Two-sided 95 % quantile of Student's t (scipy; Boost.Math on the C++ side)."""
     if df <= 0:
         return math.nan
-    if df <= 30:
-        return _T975[df]
-    z = 1.959963984540054
-    d = float(df)
-    return z + (z ** 3 + z) / (4 * d) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * d * d)
+    return float(_t.ppf(0.975, df))
 
 
 def mean_ci(values):
