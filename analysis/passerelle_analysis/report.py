@@ -255,6 +255,8 @@ def map_context(res):
     loc = res.localities
     if loc is None or not len(loc) or not {"x_km", "y_km", "name"} <= set(loc.columns):
         return None
+    if not os.path.exists(res.path):  # loaded from a temporary file since removed (run(output=None))
+        return None
     per, names = maps.by_locality(res.path, MAP_METRIC[0])
     if not per or names != list(loc["name"]):
         return None

@@ -47,7 +47,7 @@ TEST(Stats, MeanCiOfAKnownSample) {
   EXPECT_EQ(r.n, 8u);
   EXPECT_DOUBLE_EQ(r.mean, 5.0);
   EXPECT_NEAR(r.sd, sd, 1e-12);
-  EXPECT_NEAR(r.half_width, 2.365 * sd / std::sqrt(8.0), 1e-12);  // t(7) = 2.365
+  EXPECT_NEAR(r.half_width, 2.3646242510102993 * sd / std::sqrt(8.0), 1e-9);  // t(7) = 2.3646 (exact quantile)
   EXPECT_NEAR(r.half_width, 1.7875, 1e-3);
 }
 
@@ -56,7 +56,7 @@ TEST(Stats, MeanCiOfTwoValues) {
   EXPECT_EQ(r.n, 2u);
   EXPECT_DOUBLE_EQ(r.mean, 2.0);
   EXPECT_NEAR(r.sd, std::sqrt(2.0), 1e-12);
-  EXPECT_NEAR(r.half_width, 12.706 * std::sqrt(2.0) / std::sqrt(2.0), 1e-9);
+  EXPECT_NEAR(r.half_width, 12.706204736432095 * std::sqrt(2.0) / std::sqrt(2.0), 1e-9);  // t(1), exact
 }
 
 TEST(Stats, ConstantSampleHasZeroWidth) {
