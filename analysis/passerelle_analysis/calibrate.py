@@ -374,7 +374,7 @@ def preflight(cal, groups, binary, workdir):
     for gi, g in enumerate(groups):
         path = os.path.join(workdir, f"preflight-{gi}.toml")
         with open(path, "w", encoding="utf-8") as f:
-            f.write(experiment_text(g, cal["parameters"], centre, ["centre"], 1, cal["seed"], horizon=1))
+            f.write(experiment_text(g, cal["parameters"], centre, ["centre"], 1, cal["seed"]))
         r = subprocess.run([binary, "validate", path], capture_output=True, text=True)
         if r.returncode != 0:
             msg = (r.stderr.strip() or r.stdout.strip()).replace("passerelle: error: ", "")
@@ -388,8 +388,16 @@ def preflight(cal, groups, binary, workdir):
                 if "unknown" in msg and "parameter" in msg:
                     line = cal["parameters"][0]["line"]
             _fail(cal["path"], line, f"territory '{g['territory']}': passerelle validate: {msg}")
+        # The summary's fields, from a one-week run (the full horizon if the
+        # scenario's interventions need it to validate).
         out = os.path.join(workdir, f"preflight-{gi}.h5")
-        r = subprocess.run([binary, "run", path, "-o", out, "--quiet", "--force"], capture_output=True, text=True)
+        short = os.path.join(workdir, f"preflight-{gi}-short.toml")
+        with open(short, "w", encoding="utf-8") as f:
+            f.write(experiment_text(g, cal["parameters"], centre, ["centre"], 1, cal["seed"], horizon=1))
+        r = subprocess.run([binary, "run", short, "-o", out, "--quiet", "--force"], capture_output=True, text=True)
+        if r.returncode == 2:
+            r = subprocess.run([binary, "run", path, "-o", out, "--quiet", "--force"], capture_output=True,
+                               text=True)
         if r.returncode != 0:
             msg = (r.stderr.strip() or r.stdout.strip()).replace(path, "generated experiment")
             if r.returncode == 2:
