@@ -378,7 +378,7 @@ def preflight(cal, groups, binary, workdir):
         r = subprocess.run([binary, "validate", path], capture_output=True, text=True)
         if r.returncode != 0:
             msg = (r.stderr.strip() or r.stdout.strip()).replace("passerelle: error: ", "")
-            msg = msg.replace(path, "generated experiment")
+            msg = re.sub(re.escape(path) + r"(:\d+)*:?\s*", "", msg)  # its line means nothing to the user
             line = g["targets"][0]["experiment_line"]
             for p in cal["parameters"]:
                 if p["name"] in msg or "'" + p["name"] in msg:
