@@ -431,7 +431,8 @@ def simulate(cal, groups, points, wave, binary, workdir, threads, log):
             cmd += ["--threads", str(threads)]
         t0 = time.monotonic()
         r = subprocess.run(cmd, capture_output=True, text=True)
-        wall += time.monotonic() - t0
+        took = time.monotonic() - t0
+        wall += took
         if r.returncode != 0:
             raise RuntimeError(f"passerelle run (wave {wave}, territory {g['territory']}) failed "
                                f"(exit {r.returncode}): {r.stderr.strip() or r.stdout.strip()}")
@@ -447,7 +448,7 @@ def simulate(cal, groups, points, wave, binary, workdir, threads, log):
                     v[i] = vals.var(ddof=1) if vals.size > 1 else np.nan
                 means[t["name"]], variances[t["name"]] = m, v
         log(f"  wave {wave}, {g['territory']}: {len(points)} points x {cal['replicates']} replicates "
-            f"in {wall:.1f} s")
+            f"in {took:.1f} s ({len(points) * cal['replicates'] / max(took, 1e-9):.1f} simulations/s)")
     return means, variances, wall, sims
 
 
