@@ -218,7 +218,8 @@ def load_calibration(path):
                 _fail(path, L.find("target", i, k), f"target '{tname}' {k}: expected a non-empty string")
         if len(output_fields(t["output"])) > 2 or not all(output_fields(t["output"])):
             _fail(path, L.find("target", i, "output"),
-                  f"target '{tname}' output: expected a summary field or 'numerator / denominator', got {t['output']!r}")
+                  f"target '{tname}' output: expected a summary field or 'numerator / denominator', "
+                  f"got {t['output']!r}")
         v = _number(path, L.find("target", i, "value"), f"target '{tname}' value", t["value"])
         lo = _number(path, L.find("target", i, "low"), f"target '{tname}' low", t["low"])
         hi = _number(path, L.find("target", i, "high"), f"target '{tname}' high", t["high"])
@@ -515,7 +516,6 @@ def history_match(cal, binary, threads=0, log=print):
     params, targets = cal["parameters"], cal["targets"]
     d = len(params)
     groups = groups_of(cal)
-    fitted = [t for t in targets if not t["held_out"]]
     res = {"design": [], "wave": [], "outputs": {t["name"]: [] for t in targets},
            "out_var": {t["name"]: [] for t in targets}, "imp": [], "fraction": [], "loo": [],
            "wall": 0.0, "sims": 0, "var_model": {}, "waves_run": 0}
