@@ -25,5 +25,6 @@ Command add_report(CLI::App& app);
 Command add_merge(CLI::App& app);    // cmd_merge.cpp
 Command add_export(CLI::App& app);   // cmd_export.cpp
 Command add_show(CLI::App& app);     // cmd_show.cpp
+Command add_calibrate(CLI::App& app);  // cmd_calibrate.cpp
 
 }  // namespace cli

@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
                                               cli::add_params(app), cli::add_list(app),
                                               cli::add_compare(app), cli::add_report(app),
                                               cli::add_merge(app), cli::add_export(app),
-                                              cli::add_show(app)};
+                                              cli::add_show(app), cli::add_calibrate(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

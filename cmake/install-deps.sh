@@ -12,6 +12,8 @@ PKGS=(
   # analysis/: the report's templates; run() with a dict; `pip install ./analysis`
   # offline into a venv (tests/analysis/test_install.py)
   python3-jinja2 python3-tomli-w python3-setuptools python3-wheel python3-venv
+  # passerelle calibrate: Latin hypercube (scipy.stats.qmc), Gaussian-process emulators
+  python3-sklearn
   # MPI runs (mpirun -np K passerelle run); sanitizer + libFuzzer build of `make test`
   libopenmpi-dev openmpi-bin clang-14 libclang-rt-14-dev
 )
