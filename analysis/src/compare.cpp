@@ -10,6 +10,7 @@
 #include "analysis/src/summary.hpp"
 #include "models/run.hpp"
 #include "analysis/src/sensitivity.hpp"
+#include "analysis/src/text_table.hpp"
 #include "sim/input_error.hpp"
 #include "sim/stats.hpp"
 
@@ -239,30 +240,6 @@ std::string num(double v) {
   return buf;
 }
 
-// Width in characters of UTF-8 text.
-std::size_t width(const std::string& s) {
-  std::size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-void print_table(std::ostringstream& out, const std::vector<std::vector<std::string>>& rows) {
-  std::vector<std::size_t> w(rows.front().size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) w[i] = std::max(w[i], width(row[i]));
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i) {
-      const std::string pad(w[i] - width(rows[k][i]), ' ');
-      out << (i == 0 ? rows[k][i] + pad : "  " + pad + rows[k][i]);
-    }
-    out << "\n";
-    if (k == 0) {
-      std::size_t total = 0;
-      for (auto x : w) total += x + 2;
-      out << std::string(total - 2, '-') << "\n";
-    }
-  }
-}
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "analysis/src/json_text.hpp"
+#include "analysis/src/text_table.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/stats.hpp"
@@ -77,27 +78,7 @@ std::string summary_text(const std::filesystem::path& path) {
     }
     rows.push_back(row);
   }
-  // Column widths in characters (UTF-8 '±' counts once).
-  auto width = [](const std::string& s) {
-    std::size_t n = 0;
-    for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-    return n;
-  };
-  std::vector<std::size_t> wdt(head.size(), 0);
-  for (const auto& row : rows)
-    for (std::size_t i = 0; i < row.size(); ++i) wdt[i] = std::max(wdt[i], width(row[i]));
-  for (std::size_t k = 0; k < rows.size(); ++k) {
-    for (std::size_t i = 0; i < rows[k].size(); ++i) {
-      const std::string pad(wdt[i] - width(rows[k][i]), ' ');
-      out << (i == 0 ? rows[k][i] + pad : "  " + pad + rows[k][i]);
-    }
-    out << "\n";
-    if (k == 0) {
-      std::size_t total = 0;
-      for (auto x : wdt) total += x + 2;
-      out << std::string(total - 2, '-') << "\n";
-    }
-  }
+  print_table(out, rows);
   return out.str();
 }
 

@@ -9,32 +9,17 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "cli_helpers.hpp"
 #include "sim/hdf5_file.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code;
-  std::string output;
-};
+using cli_test::Outcome;
+using cli_test::sh;
 
-Outcome sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
-fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("passerelle-e2e-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return cli_test::temp_dir("passerelle-e2e-", name); }
 
 const std::string kBin = PASSERELLE_BINARY;
 

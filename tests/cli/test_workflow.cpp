@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "cli_helpers.hpp"
 #include "analysis/src/export_csv.hpp"
 #include "models/checkpoint.hpp"
 #include "models/experiment.hpp"
@@ -22,26 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Outcome {
-  int code;
-  std::string output;
-};
+using cli_test::Outcome;
+using cli_test::sh;
 
-Outcome sh(const std::string& cmd) {
-  std::string out;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  char buf[4096];
-  while (std::size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
-  const int st = pclose(p);
-  return {WIFEXITED(st) ? WEXITSTATUS(st) : -1, out};
-}
-
-fs::path temp_dir(const std::string& name) {
-  fs::path d = fs::temp_directory_path() / ("passerelle-workflow-" + name + "-" + std::to_string(::getpid()));
-  fs::remove_all(d);
-  fs::create_directories(d);
-  return d;
-}
+fs::path temp_dir(const std::string& name) { return cli_test::temp_dir("passerelle-workflow-", name); }
 
 const std::string kBin = PASSERELLE_BINARY;
 const std::string kSource = PASSERELLE_SOURCE_DIR;

@@ -1,0 +1,38 @@
+// Plain-text tables for a terminal (`passerelle info`, `compare`): columns
+// padded to their widest cell, the first left-aligned, a rule under the head.
+#pragma once
+#include <algorithm>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace analysis {
+
+// Width in characters of UTF-8 text ('±' counts once).
+inline std::size_t display_width(const std::string& s) {
+  std::size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+// rows[0] is the head.
+inline void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
+  if (rows.empty()) return;
+  std::vector<std::size_t> w(rows.front().size(), 0);
+  for (const auto& row : rows)
+    for (std::size_t i = 0; i < row.size() && i < w.size(); ++i) w[i] = std::max(w[i], display_width(row[i]));
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    for (std::size_t i = 0; i < rows[k].size() && i < w.size(); ++i) {
+      const std::string pad(w[i] - display_width(rows[k][i]), ' ');
+      out << (i == 0 ? rows[k][i] + pad : "  " + pad + rows[k][i]);
+    }
+    out << "\n";
+    if (k == 0) {
+      std::size_t total = 0;
+      for (auto x : w) total += x + 2;
+      out << std::string(total - 2, '-') << "\n";
+    }
+  }
+}
+
+}  // namespace analysis
