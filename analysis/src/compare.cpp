@@ -11,7 +11,6 @@
 #include "analysis/src/summary.hpp"
 #include "models/run.hpp"
 #include "analysis/src/sensitivity.hpp"
-#include "analysis/src/uncertainty.hpp"
 #include "sim/input_error.hpp"
 #include "sim/stats.hpp"
 
@@ -220,7 +219,6 @@ void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& set
     write_comparisons(w, comps);
   }
   write_sensitivity(w, ex, res);
-  write_uncertainty(w, ex, setting, res);
 }
 
 // ---- terminal and JSON output ----

@@ -82,8 +82,8 @@ sim::h5::Table summary_table(const models::ScenarioResults& sc, const Experiment
 std::vector<ScenarioComparison> compare_file(const std::filesystem::path& results, std::string baseline = "");
 
 // Writes /comparisons (hand-written scenarios and sweep points; not the
-// [uncertainty] draws), /sensitivity with a sweep and /uncertainty with an
-// uncertainty analysis.
+// [uncertainty] draws: /uncertainty, uncertainty.hpp) and, when the
+// experiment has a sweep, /sensitivity.
 // Called by write_results before commit.
 void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& setting, const ExperimentResults& res);
 void write_comparisons(sim::h5::Writer& w, const std::vector<ScenarioComparison>& comps);
