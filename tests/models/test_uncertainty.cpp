@@ -231,5 +231,13 @@ TEST(Uncertainty, ResultsFileHasTheLayoutAndAnIdenticalOptionDiffersByZero) {
   // /comparisons holds the hand-written options only.
   EXPECT_TRUE(r.exists("/comparisons/coord"));
   EXPECT_FALSE(r.exists("/comparisons/coord@d3"));
+  // runs.csv: the draw, its option and the drawn values, one row per run.
+  const auto csv = sh(kBin + " export " + h5 + " --csv " + (dir / "csv").string());
+  ASSERT_EQ(csv.code, 0) << csv.output;
+  const std::string runs = slurp(dir / "csv" / "runs.csv");
+  EXPECT_NE(runs.substr(0, runs.find('\n')).find("uncertainty_draw,option,gp.knows_well_share,coordinator.meeting_minutes"),
+            std::string::npos)
+      << runs.substr(0, 300);
+  EXPECT_NE(runs.find("\ncoord@d3,1,"), std::string::npos);
   fs::remove_all(dir);
 }
