@@ -94,7 +94,7 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   Experiment ex;
   ex.file = file;
   ex.text = text;
-  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario", "sweep"});
+  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario", "sweep", "uncertainty"});
   const toml::table* head = doc.get_as<toml::table>("experiment");
   if (!head) throw InputError(file, 1, 1, "missing [experiment] table (name, territory, replicates, …)");
   check_keys(*head, file, "experiment",
@@ -175,6 +175,12 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   ex.baseline = string_of(*head, "baseline", ex.scenarios.front().name, file, w);
   if (!seen.count(ex.baseline))
     throw toml_error(file, *head->get("baseline"), "experiment.baseline: no scenario named '" + ex.baseline + "'");
+  if (const toml::node* un = doc.get("uncertainty")) {
+    if (doc.get("sweep"))
+      throw toml_error(file, *un, "uncertainty: an experiment may not have both [sweep] and [uncertainty] "
+                                  "(run the sweep in its own file)");
+    ex.uncertainty = expand_uncertainty(*un, file, ex.seed, ex.scenarios);
+  }
   if (const toml::node* sw = doc.get("sweep")) {
     // Sweep points derive from the baseline, or from the scenario named by
     // `from` (to sweep the parameters of its interventions).

@@ -38,6 +38,7 @@ struct Experiment {
   sim::SyntheticOptions synthetic;
   std::vector<ScenarioSpec> scenarios;
   SweepDesign sweep;         // [sweep]: its points are the scenarios named sweep-NNNN
+  UncertaintyDesign uncertainty;  // [uncertainty]: its draws are the scenarios named <option>@d<k>
   std::vector<std::string> overrides;  // `--set NAME=VALUE`, in order, already applied (models/overrides.hpp)
 };
 

@@ -86,6 +86,9 @@ void apply_one(Experiment& ex, const std::string& arg) {
   for (const auto& swept : ex.sweep.parameters)
     if (overlaps(swept, p.name))
       throw InputError(what, 0, 0, "'" + swept + "' is varied by the experiment's [sweep]; change its range there");
+  for (const auto& drawn : ex.uncertainty.parameters)
+    if (overlaps(drawn, p.name))
+      throw InputError(what, 0, 0, "'" + drawn + "' is drawn by the experiment's [uncertainty]; change its range there");
   const toml::node& value = *p.value.get("v");
   const InterventionType* type = nullptr;
   if (!is_model_parameter(p) && p.parts.size() >= 2) type = interventions().find(p.parts.front());

@@ -29,12 +29,16 @@ struct Axis {
   static constexpr std::size_t kModel = static_cast<std::size_t>(-1);
   std::size_t target = kModel;  // kModel, or an intervention type's index in the registry
   std::string key;
+  bool log = false;  // [uncertainty]: drawn uniformly on the log scale (transform = "log")
 };
 
 // A model parameter if the name is one; otherwise "<type>.<key>" of an
-// intervention the base scenario has. Sets `integer` from the parameter's
-// type.
-std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& file) {
+// intervention one of the `bases` has (a sweep: its `from` scenario; an
+// uncertainty analysis: any hand-written scenario). Sets `integer` from the
+// parameter's type. `section` ("sweep", "uncertainty") prefixes messages.
+std::size_t resolve_axis(Axis& a, const std::vector<const ScenarioSpec*>& bases, const std::string& file,
+                         const std::string& section) {
+  const ScenarioSpec& base = *bases.front();
   for (const auto& info : param_table().infos())
     if (info.name == a.name) {
       a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
@@ -45,10 +49,14 @@ std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& f
   for (std::size_t ti = 0; dot != std::string::npos && ti < reg.size(); ++ti) {
     if (reg[ti].name != a.name.substr(0, dot)) continue;
     bool present = false;
-    for (const auto& iv : base.interventions) present = present || iv->type() == reg[ti].name;
+    for (const auto* b : bases)
+      for (const auto& iv : b->interventions) present = present || iv->type() == reg[ti].name;
     if (!present)
-      throw toml_error(file, *a.where, "sweep.parameters." + a.name + ": the scenario '" + base.name +
-                                           "' the sweep starts from has no " + reg[ti].name + " intervention");
+      throw toml_error(file, *a.where,
+                       section + ".parameters." + a.name + ": " +
+                           (bases.size() == 1 ? "the scenario '" + base.name + "' the " + section + " starts from has no "
+                                              : std::string("no scenario has a ")) +
+                           reg[ti].name + " intervention");
     a.key = a.name.substr(dot + 1);
     std::vector<std::string> keys;
     for (const auto& info : reg[ti].params()) {
@@ -56,7 +64,7 @@ std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& f
       if (info.name == a.key) a.integer = info.type == "integer" || info.type == "choice" || info.type == "boolean";
     }
     if (std::find(keys.begin(), keys.end(), a.key) == keys.end())
-      throw toml_error(file, *a.where, "sweep.parameters." + a.name + ": " +
+      throw toml_error(file, *a.where, section + ".parameters." + a.name + ": " +
                                            sim::unknown_key_message(reg[ti].name + " parameter", a.key, keys));
     return ti;
   }
@@ -68,11 +76,12 @@ std::size_t resolve_axis(Axis& a, const ScenarioSpec& base, const std::string& f
 
 // Sets the axis to v in scenario sc: a model parameter, or the key in every
 // intervention of the type, re-parsed from its table with the new value.
-void set_axis(ScenarioSpec& sc, const Axis& a, double v) {
-  if (a.target == Axis::kModel) return param_table().set_number(sc.params, a.name, v);
+// Whether the scenario has something the axis sets.
+bool set_axis(ScenarioSpec& sc, const Axis& a, double v) {
+  if (a.target == Axis::kModel) return param_table().set_number(sc.params, a.name, v), true;
   const InterventionType& type = interventions().all()[a.target];
-  if (a.integer) set_intervention_key(sc, type, a.key, toml::value<std::int64_t>(std::llround(v)), "sweep");
-  else set_intervention_key(sc, type, a.key, toml::value<double>(v), "sweep");
+  if (a.integer) return set_intervention_key(sc, type, a.key, toml::value<std::int64_t>(std::llround(v)), "sweep");
+  return set_intervention_key(sc, type, a.key, toml::value<double>(v), "sweep");
 }
 
 std::string num_text(double v) {
@@ -91,12 +100,14 @@ bool is_range_table(const toml::table& t) {
   return t.contains("values") || t.contains("min") || t.contains("max") || t.contains("steps");
 }
 
-// Reads one parameter's values (grid) or [min, max] (lhs).
-Axis read_axis(const std::string& name, const toml::node& node, bool grid, const std::string& file) {
+// Reads one parameter's values (grid) or [min, max] (lhs; with
+// `transform`, also {min, max, transform = "log"}: [uncertainty] priors).
+Axis read_axis(const std::string& name, const toml::node& node, bool grid, const std::string& file,
+               const std::string& section = "sweep", bool transform = false) {
   Axis a;
   a.name = name;
   a.where = &node;
-  const std::string what = "sweep.parameters." + name;
+  const std::string what = section + ".parameters." + name;
   auto read_array = [&](const toml::array& arr) {
     for (const auto& el : arr) a.values.push_back(number_at(el, file, what));
   };
@@ -104,10 +115,17 @@ Axis read_axis(const std::string& name, const toml::node& node, bool grid, const
     read_array(*arr);
   } else if (const auto* t = node.as_table()) {
     for (auto&& [k, v] : *t) {
-      const std::vector<std::string> valid = grid ? std::vector<std::string>{"values", "min", "max", "steps"}
-                                                  : std::vector<std::string>{"min", "max"};
+      const std::vector<std::string> valid = grid        ? std::vector<std::string>{"values", "min", "max", "steps"}
+                                             : transform ? std::vector<std::string>{"min", "max", "transform"}
+                                                         : std::vector<std::string>{"min", "max"};
       if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
         throw toml_error(file, v, sim::unknown_key_message(what + " key", k.str(), valid));
+    }
+    if (const auto* tr = t->get("transform")) {
+      const auto v = tr->value<std::string>();
+      if (!v || (*v != "log" && *v != "linear"))
+        throw toml_error(file, *tr, what + ".transform: expected \"log\" or \"linear\"");
+      a.log = *v == "log";
     }
     if (const auto* vals = t->get("values")) {
       if (t->contains("min") || t->contains("max") || t->contains("steps"))
@@ -138,18 +156,28 @@ Axis read_axis(const std::string& name, const toml::node& node, bool grid, const
   } else {
     if (a.values.size() != 2) throw toml_error(file, node, what + ": expected [min, max]");
     if (!(a.values[0] < a.values[1])) throw toml_error(file, node, what + ": min must be below max");
+    if (a.log && !(a.values[0] > 0)) throw toml_error(file, node, what + ": transform = \"log\" needs min > 0");
   }
   return a;
 }
 
 // Dotted keys may be quoted ("gp.knows_well_share") or nested tables.
 void collect_axes(const toml::table& t, const std::string& prefix, bool grid, const std::string& file,
-                  std::vector<Axis>& out) {
+                  std::vector<Axis>& out, const std::string& section = "sweep") {
   for (auto&& [k, v] : t) {
     const std::string name = prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
-    if (const auto* sub = v.as_table(); sub && !is_range_table(*sub)) collect_axes(*sub, name, grid, file, out);
-    else out.push_back(read_axis(name, v, grid, file));
+    if (const auto* sub = v.as_table(); sub && !is_range_table(*sub)) collect_axes(*sub, name, grid, file, out, section);
+    else out.push_back(read_axis(name, v, grid, file, section, section == "uncertainty"));
   }
+}
+
+// toml++ tables iterate in key order; keep the order of the file instead.
+void sort_as_written(std::vector<Axis>& axes) {
+  std::stable_sort(axes.begin(), axes.end(), [](const Axis& a, const Axis& b) {
+    const auto& pa = a.where->source().begin;
+    const auto& pb = b.where->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
 }
 
 }  // namespace
@@ -229,17 +257,12 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
     throw toml_error(file, pn ? *pn : node, "sweep.parameters: expected a table of parameter = range");
   std::vector<Axis> axes;
   collect_axes(*pn->as_table(), "", grid, file, axes);
-  // toml++ tables iterate in key order; keep the order of the file instead.
-  std::stable_sort(axes.begin(), axes.end(), [](const Axis& a, const Axis& b) {
-    const auto& pa = a.where->source().begin;
-    const auto& pb = b.where->source().begin;
-    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
-  });
+  sort_as_written(axes);
 
   // Every value must be one the parameter accepts: try them on a copy.
   for (auto& a : axes) {
     try {
-      a.target = resolve_axis(a, base, file);
+      a.target = resolve_axis(a, {&base}, file, "sweep");
       for (double v : a.values) {
         ScenarioSpec probe = base;
         set_axis(probe, a, a.integer ? std::round(v) : v);
@@ -284,6 +307,90 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
       throw toml_error(file, node, "sweep point " + idx + " (" + sc.description + "): " + err);
     d.scenarios.push_back(sc.name);
     scenarios.push_back(std::move(sc));
+  }
+  return d;
+}
+
+std::string draw_scenario_name(const std::string& option, std::size_t k) { return option + "@d" + std::to_string(k); }
+
+UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& file, std::uint64_t default_seed,
+                                     std::vector<ScenarioSpec>& scenarios) {
+  const std::vector<ScenarioSpec> options = scenarios;  // `scenarios` grows below
+  const auto* t = node.as_table();
+  if (!t) throw toml_error(file, node, "uncertainty: expected a table ([uncertainty])");
+  const std::vector<std::string> valid = {"draws", "seed", "parameters"};
+  for (auto&& [k, v] : *t)
+    if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
+      throw toml_error(file, v, sim::unknown_key_message("uncertainty key", k.str(), valid));
+  UncertaintyDesign d;
+  const auto* dn = t->get("draws");
+  if (!dn) throw toml_error(file, node, "uncertainty.draws: missing (the number of parameter draws, >= 2)");
+  const auto n = static_cast<std::size_t>(sim::read_integer(*dn, file, "uncertainty.draws", 2, 100000));
+  if (static_cast<double>(n) * static_cast<double>(options.size()) > static_cast<double>(kMaxPoints))
+    throw toml_error(file, *dn, "uncertainty.draws: " + std::to_string(n) + " draws x " +
+                                    std::to_string(options.size()) + " scenarios is more than " +
+                                    std::to_string(kMaxPoints) + " scenarios");
+  d.seed = default_seed;
+  if (const auto* s = t->get("seed"))
+    d.seed = static_cast<std::uint64_t>(sim::read_integer(*s, file, "uncertainty.seed", 0, sim::kMaxExactInteger - 1));
+  const auto* pn = t->get("parameters");
+  if (!pn || !pn->is_table() || pn->as_table()->empty())
+    throw toml_error(file, pn ? *pn : node, "uncertainty.parameters: expected a table of parameter = [min, max]");
+  std::vector<Axis> axes;
+  collect_axes(*pn->as_table(), "", false, file, axes, "uncertainty");
+  sort_as_written(axes);
+  std::vector<const ScenarioSpec*> bases;
+  for (const auto& sc : options) bases.push_back(&sc);
+  for (auto& a : axes) {
+    try {
+      a.target = resolve_axis(a, bases, file, "uncertainty");
+      for (double v : a.values)
+        for (const auto& sc : options) {
+          ScenarioSpec probe = sc;
+          set_axis(probe, a, a.integer ? std::round(v) : v);
+        }
+    } catch (const sim::InputError& e) {
+      if (e.file() == file) throw;
+      throw toml_error(file, *a.where, "uncertainty.parameters: " + e.message());
+    }
+    d.parameters.push_back(a.name);
+    d.transforms.push_back(a.log ? "log" : "linear");
+    d.ranges.emplace_back(a.values[0], a.values[1]);
+  }
+  // Latin hypercube on each parameter's scale (log: on log(value)).
+  std::vector<double> lo, hi;
+  for (const auto& a : axes) {
+    lo.push_back(a.log ? std::log(a.values[0]) : a.values[0]);
+    hi.push_back(a.log ? std::log(a.values[1]) : a.values[1]);
+  }
+  d.draws = lhs_points(lo, hi, n, d.seed);
+  for (auto& p : d.draws)
+    for (std::size_t j = 0; j < axes.size(); ++j) {
+      if (axes[j].log) p[j] = std::clamp(std::exp(p[j]), axes[j].values[0], axes[j].values[1]);
+      if (axes[j].integer) p[j] = std::round(p[j]);
+    }
+  for (const auto& o : options) d.options.push_back(o.name);
+  for (std::size_t k = 0; k < n; ++k) {
+    d.scenarios.emplace_back();
+    for (const auto& o : options) {
+      ScenarioSpec sc = o;
+      sc.name = draw_scenario_name(o.name, k);
+      if (sc.name.size() > 100)
+        throw toml_error(file, node, "uncertainty: the draw scenario name '" + sc.name + "' is longer than 100 characters");
+      for (const auto& other : scenarios)
+        if (other.name == sc.name) throw toml_error(file, node, "uncertainty: scenario name '" + sc.name + "' is already taken");
+      sc.description = "Uncertainty draw " + std::to_string(k) + " of '" + o.name + "':";
+      bool first = true;
+      for (std::size_t j = 0; j < axes.size(); ++j) {
+        if (!set_axis(sc, axes[j], d.draws[k][j])) continue;  // an intervention this option does not have
+        sc.description += (first ? " " : ", ") + axes[j].name + " = " + num_text(d.draws[k][j]);
+        first = false;
+      }
+      if (auto err = check_consistency(sc.params); !err.empty())
+        throw toml_error(file, node, "uncertainty draw " + std::to_string(k) + " (" + sc.description + "): " + err);
+      d.scenarios.back().push_back(sc.name);
+      scenarios.push_back(std::move(sc));
+    }
   }
   return d;
 }

@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace models {
@@ -44,6 +45,37 @@ struct SweepDesign {
 // with the file, line and column of the offending entry.
 SweepDesign expand_sweep(const toml::node& sweep, const std::string& file, const ScenarioSpec& base,
                          std::uint64_t default_seed, std::vector<ScenarioSpec>& scenarios);
+
+// Probabilistic sensitivity analysis (issue 14): prior ranges over the same
+// parameters a sweep takes, N Latin-hypercube draws, and for every draw k and
+// every hand-written scenario s a scenario "s@d<k>" with the draw's values
+// set (a `<type>.<key>` only in the scenarios that have that intervention).
+// Replicate r of every scenario uses seed r, so the options are paired draw
+// by draw and replicate by replicate. Results: analysis/src/uncertainty.hpp.
+//   [uncertainty]
+//   draws = 50                 # >= 2
+//   seed = 7                   # default: experiment.seed as written
+//   [uncertainty.parameters]
+//   "gp.knows_well_share" = [0.05, 0.3]                       # uniform on [min, max]
+//   "coordinator.meeting_minutes" = { min = 15, max = 90, transform = "log" }  # uniform in log
+struct UncertaintyDesign {
+  std::uint64_t seed = 0;
+  std::vector<std::string> parameters;            // as written
+  std::vector<std::string> transforms;            // "linear" or "log", per parameter
+  std::vector<std::pair<double, double>> ranges;  // [min, max] per parameter
+  std::vector<std::vector<double>> draws;         // N rows, aligned with parameters
+  std::vector<std::string> options;               // the hand-written scenarios, in file order
+  std::vector<std::vector<std::string>> scenarios;  // [draw][option]: its scenario's name
+  bool empty() const { return draws.empty(); }
+};
+
+// Parses [uncertainty] and appends draws x options scenarios (draw slowest)
+// to `scenarios`, whose current entries are the options. Throws
+// sim::InputError with the file, line and column of the offending entry.
+UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& file, std::uint64_t default_seed,
+                                     std::vector<ScenarioSpec>& scenarios);
+// The name of option `option`'s scenario in draw k.
+std::string draw_scenario_name(const std::string& option, std::size_t k);
 
 // The product of the value lists, first list slowest.
 // Sets `key` to `value` in every intervention of `type` in scenario `sc`,

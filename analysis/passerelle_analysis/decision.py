@@ -10,6 +10,10 @@ Rules (tests/analysis/test_decision.py):
 - Intervals are the Monte-Carlo ones (replicate-to-replicate spread under
   common random numbers): they say nothing of the uncertainty in the model's
   parameters, and the page says so next to every one (INTERVAL_LABEL).
+  When the file has an uncertainty analysis ([uncertainty], /uncertainty) the
+  decision uses its draws instead: the mean over draws and the 2.5th-97.5th
+  percentiles of the draws' paired differences (PSA_INTERVAL_LABEL), which
+  cover the parameters' prior ranges and the Monte-Carlo noise.
 """
 import math
 from dataclasses import dataclass
@@ -24,6 +28,7 @@ except ImportError:  # report._environment() names what is missing before any se
 from .stats import t975
 
 INTERVAL_LABEL = "95 % CI, Monte-Carlo only"
+PSA_INTERVAL_LABEL = "95 % interval, parameters + Monte-Carlo"
 NO_CLEAR_EFFECT = "no clear effect"
 WORSE = "none (worse)"
 
@@ -33,6 +38,7 @@ class Effect:
     mean: float
     low: float = math.nan
     high: float = math.nan
+    label: str = INTERVAL_LABEL  # what the interval covers
 
     @property
     def clear(self):
@@ -133,6 +139,25 @@ def _agrees(values, mean):
     return v.size >= 2 and math.isfinite(mean) and abs(v.mean() - mean) <= 1e-6 * max(1.0, abs(mean))
 
 
+def interval_label(res):
+    """What the decision's intervals cover in this file."""
+    return PSA_INTERVAL_LABEL if getattr(res, "has_uncertainty", False) else INTERVAL_LABEL
+
+
+def _psa_effect(res, scenario, metric):
+    """Mean over draws and the 2.5th-97.5th percentiles of the draws' paired
+    differences (each the mean over its replicates); None without draws."""
+    u = getattr(res, "uncertainty", None)
+    if u is None or u.empty or metric not in u:
+        return None
+    v = u.loc[u["option"] == scenario, metric].to_numpy(dtype=float)
+    v = v[np.isfinite(v)]
+    if v.size < 2:
+        return None
+    lo, hi = np.percentile(v, [2.5, 97.5])
+    return Effect(float(v.mean()), float(lo), float(hi), PSA_INTERVAL_LABEL)
+
+
 @dataclass
 class Option:
     name: str
@@ -163,6 +188,11 @@ def options(res):
         d = paired_differences(res.summary, sc, base, "unmet_need_days") * -per_year
         hp = (c, h) if len(c) == len(h) and _agrees(c, cost.mean) and _agrees(h, hours.mean) else None
         dp = (c, d) if len(c) == len(d) and _agrees(c, cost.mean) and _agrees(d, days.mean) else None
+        psa = [_psa_effect(res, sc, m) for m in ("cost_eur_per_year", "gp_hours_freed_per_year",
+                                                 "unmet_need_days_averted")]
+        if all(e is not None for e in psa):  # parameters + Monte-Carlo: the draws replace the replicates
+            cost, hours, days = psa
+            hp = dp = None  # Fieller's interval is a Monte-Carlo one: none across draws
         out.append(Option(sc, cost, hours, days, ratio(cost, hours, hp), ratio(cost, days, dp)))
     return out
 
@@ -200,7 +230,7 @@ def dominated(opts, baseline):
 
 
 def _range(e):
-    return Markup("{}: {} to {}").format(INTERVAL_LABEL, _num(e.low), _num(e.high))
+    return Markup("{}: {} to {}").format(e.label, _num(e.low), _num(e.high))
 
 
 def sentences(opts, baseline):

@@ -10,7 +10,10 @@ the baseline's being 0; the acceptability curve is, for each W, the share
 of replicates in which each option (baseline included) has the highest NMB.
 
 The spread is replicate-to-replicate (Monte-Carlo) only until an
-uncertainty analysis supplies parameter draws: the page says so.
+uncertainty analysis supplies parameter draws: with /uncertainty in the file
+the points are its draws instead (each the mean over the draw's replicates,
+paired with the baseline's same draw), so the curve covers the parameters'
+prior ranges too; the page says which.
 """
 import math
 
@@ -19,9 +22,36 @@ import numpy as np
 from . import decision
 
 
+def uses_draws(res):
+    """Whether paired_costs_effects gives parameter draws (not replicates)."""
+    return bool(draw_costs_effects(res))
+
+
+def draw_costs_effects(res):
+    """{option: (dC per draw, dE per draw)} from /uncertainty; {} without it."""
+    u = getattr(res, "uncertainty", None)
+    if u is None or u.empty or not {"cost_eur_per_year", "unmet_need_days_averted"} <= set(u.columns):
+        return {}
+    out = {}
+    for sc in res.main_scenarios:
+        if sc == res.baseline:
+            continue
+        d = u[u["option"] == sc].sort_values("draw")
+        dc = d["cost_eur_per_year"].to_numpy(dtype=float)
+        de = d["unmet_need_days_averted"].to_numpy(dtype=float)
+        ok = ~(np.isnan(dc) | np.isnan(de))
+        if ok.sum() >= 2:
+            out[sc] = (dc[ok], de[ok])
+    return out
+
+
 def paired_costs_effects(res):
     """{option: (dC per replicate, dE per replicate)} for every hand-written
-    option but the baseline, on the replicates both share."""
+    option but the baseline, on the replicates both share; per parameter draw
+    instead when the file has an uncertainty analysis (draw_costs_effects)."""
+    draws = draw_costs_effects(res)
+    if draws:
+        return draws
     weeks = decision.measured_weeks(res)
     if not weeks > 0:
         return {}

@@ -57,6 +57,14 @@ class Results:
     localities: pd.DataFrame         # name, population, rurality, …
     descriptions: dict = field(default_factory=dict)  # scenario -> description
     weekly_units: dict = field(default_factory=dict)  # metric -> unit
+    # [uncertainty] (probabilistic sensitivity analysis): one row per option and
+    # draw: option, draw, <parameters>, cost_eur_per_year, gp_hours_freed_per_year,
+    # unmet_need_days_averted (the draw's paired difference from the baseline,
+    # mean over replicates; the baseline's rows are 0). Empty without one.
+    uncertainty: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["option", "draw"]))
+    uncertainty_ceac: pd.DataFrame = field(  # wtp, option, probability
+        default_factory=lambda: pd.DataFrame(columns=["wtp", "option", "probability"]))
+    draw_scenarios: list = field(default_factory=list)  # scenarios made by [uncertainty] (name@d<k>)
 
     @property
     def sweep_scenarios(self):
@@ -64,9 +72,14 @@ class Results:
         return list(self.sweep_points["scenario"]) if len(self.sweep_points) else []
 
     @property
+    def has_uncertainty(self):
+        """Whether the file has parameter draws ([uncertainty])."""
+        return len(self.uncertainty) > 0
+
+    @property
     def main_scenarios(self):
         """The scenarios written by hand, baseline first."""
-        sw = set(self.sweep_scenarios)
+        sw = set(self.sweep_scenarios) | set(self.draw_scenarios)
         rest = [s for s in self.scenarios if s not in sw and s != self.baseline]
         return ([self.baseline] if self.baseline in self.scenarios else []) + rest
 
@@ -98,6 +111,36 @@ def _concat(frames, columns):
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
 
 
+def _uncertainty(f):
+    """/uncertainty as (draws frame, acceptability frame); empty frames without it."""
+    draws = pd.DataFrame(columns=["option", "draw"])
+    ceac = pd.DataFrame(columns=["wtp", "option", "probability"])
+    if "uncertainty" not in f:
+        return draws, ceac
+    u = f["uncertainty"]
+    params, options = _strings(u["parameters"]), _strings(u["options"])
+    values = np.asarray(u["draws"][()], dtype=float).reshape(-1, len(params))
+    frames = []
+    for o in options:
+        if "option" not in u or o not in u["option"]:
+            continue
+        d = pd.DataFrame(values, columns=params)
+        d.insert(0, "draw", np.arange(len(values)))
+        d.insert(0, "option", o)
+        diff = u["option"][o]["diff"]
+        for m in diff:
+            d[m] = np.asarray(diff[m][()], dtype=float).reshape(-1)
+        frames.append(d)
+    if frames:
+        draws = pd.concat(frames, ignore_index=True)
+    if "ceac" in u and "wtp" in u:
+        wtp = np.asarray(u["wtp"][()], dtype=float).reshape(-1)
+        p = np.asarray(u["ceac"][()], dtype=float).reshape(len(wtp), len(options))
+        ceac = pd.DataFrame({"wtp": np.repeat(wtp, len(options)), "option": np.tile(options, len(wtp)),
+                             "probability": p.reshape(-1)})
+    return draws, ceac
+
+
 def load(path):
     """Reads a results file. Raises OSError if it is not a readable HDF5 file
     and KeyError if it lacks the scenario list."""
@@ -110,9 +153,12 @@ def load(path):
         units, descriptions, weekly_units = {}, {}, {}
         summary, weekly, parameters = [], [], []
         breakdowns = {b: [] for b in BREAKDOWNS}
+        draw_scenarios = []
         for sc in scenarios:
             g = f["scenarios"][sc]
             descriptions[sc] = _attr(g, "description", "")
+            if "uncertainty_draw" in g.attrs:
+                draw_scenarios.append(sc)
             tab = g["summary"][()]
             fields = list(tab.dtype.names)
             for name, unit in zip(_attr(g["summary"], "fields", fields), _attr(g["summary"], "units", [""] * len(fields))):
@@ -187,6 +233,10 @@ def load(path):
                 row["model_mean"] = float(model) if numeric else (float(np.nanmean(vals)) if vals.size else np.nan)
                 calibration.append(row)
 
+        uncertainty, uncertainty_ceac = _uncertainty(f)
+        if "uncertainty" in f:
+            attrs["uncertainty_covers"] = _attr(f["uncertainty"], "covers", "")
+
         localities = pd.DataFrame()
         if "territory" in f and "localities" in f["territory"]:
             t = f["territory"]["localities"][()]
@@ -210,4 +260,5 @@ def load(path):
         calibration=pd.DataFrame(calibration, columns=["name", "target", "ci_low", "ci_high", "units", "model",
                                                        "values", "model_mean", "description", "scenario",
                                                        "source", "territory"]),
-        localities=localities, descriptions=descriptions, weekly_units=weekly_units)
+        localities=localities, descriptions=descriptions, weekly_units=weekly_units,
+        uncertainty=uncertainty, uncertainty_ceac=uncertainty_ceac, draw_scenarios=draw_scenarios)

@@ -149,7 +149,7 @@ def experiment_context(res, colours):
              ("Baseline scenario", res.baseline), ("Created", a.get("created_utc", "")),
              ("Passerelle version", a.get("software_version", "")), ("Results file", os.path.basename(res.path))]
     return {"fields": items, "scenarios": [(s, res.descriptions.get(s, ""), colours.get(s)) for s in res.main_scenarios],
-            "sweep": res.sweep_scenarios, "text": a.get("experiment", "")}
+            "sweep": res.sweep_scenarios, "draws": res.draw_scenarios, "text": a.get("experiment", "")}
 
 
 def scenarios_context(res, colours):
@@ -243,7 +243,25 @@ def economics_context(res, colours):
     rows = [{"name": n, "colour": colours.get(n), "cells": [text_cell(f"{100 * p[k]:.0f} %", "n") for k in marks]}
             for n, p in zip(names, probs)]
     head = ["option"] + [f"P(best) at {wtp[k]:.0f} EUR per need-day" for k in marks]
-    return {"figure": plots.png(fig), "table": {"head": head, "rows": rows}, "replicates": min(len(v[0]) for v in pairs.values())}
+    draws = economics.uses_draws(res)
+    return {"figure": plots.png(fig), "table": {"head": head, "rows": rows},
+            "replicates": min(len(v[0]) for v in pairs.values()), "draws": draws,
+            "points": "parameter draws" if draws else "replicates",
+            "label": decision.PSA_INTERVAL_LABEL if draws else decision.INTERVAL_LABEL}
+
+
+def uncertainty_context(res):
+    """The probabilistic sensitivity analysis behind the decision's intervals
+    (/uncertainty): the prior ranges and the number of draws; None without one."""
+    if not res.has_uncertainty:
+        return None
+    u = res.uncertainty
+    params = [c for c in u.columns if c not in ("option", "draw", "cost_eur_per_year", "gp_hours_freed_per_year",
+                                                "unmet_need_days_averted")]
+    first = u[u["option"] == u["option"].iloc[0]]
+    rows = [{"name": p, "cells": [cell(float(first[p].min())), cell(float(first[p].max()))]} for p in params]
+    return {"draws": int(first["draw"].nunique()), "replicates": res.attrs.get("replicates", ""),
+            "table": {"head": ["parameter", "lowest draw", "highest draw"], "rows": rows}}
 
 
 MAP_METRIC = ("unmet_need_days", "unmet need-days")
@@ -352,7 +370,8 @@ def render(res):
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     return env.get_template("report.html").render(
         title=title, css=CSS, description=a.get("description", ""), meta=meta, nav=nav, baseline=res.baseline,
-        interval_label=decision.INTERVAL_LABEL, no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
+        interval_label=decision.INTERVAL_LABEL, decision_label=decision.interval_label(res),
+        uncertainty=uncertainty_context(res), no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
         decision=decision_context(res, colours), experiment=experiment_context(res, colours),
         scenarios=scenarios_context(res, colours), comparisons=comparisons_context(res, colours), weekly=weekly,
         economics=econ, where=where,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "analysis/src/json_text.hpp"
@@ -60,6 +61,8 @@ MetricComparison from_differences(std::string metric, std::string units, const s
   return m;
 }
 
+}  // namespace
+
 sim::h5::Table summary_table(const ScenarioResults& sc, const Experiment& ex) {
   sim::h5::Table t;
   if (sc.replicates.empty()) return t;
@@ -72,8 +75,6 @@ sim::h5::Table summary_table(const ScenarioResults& sc, const Experiment& ex) {
       t.columns[c].values.push_back(rep.summary[c].second);
   return t;
 }
-
-}  // namespace
 
 const MetricComparison* ScenarioComparison::find(const std::string& metric) const {
   for (const auto& m : metrics)
@@ -169,7 +170,8 @@ std::vector<ScenarioComparison> compare_file(const std::filesystem::path& result
   for (const auto& n : names)
     if (n != baseline) {
       out.push_back(compare_tables(n, r.read_table("/scenarios/" + n + "/summary"), baseline, base, ctx));
-      out.back().sweep_point = r.has_attribute("/scenarios/" + n, "sweep_index");
+      out.back().sweep_point = r.has_attribute("/scenarios/" + n, "sweep_index") ||
+                               r.has_attribute("/scenarios/" + n, "uncertainty_draw");
     }
   return out;
 }
@@ -210,8 +212,10 @@ void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& set
     CompareContext ctx{static_cast<double>(setting.gp_count()), ex.horizon_weeks - ex.warmup_weeks};
     const auto base_table = summary_table(*base, ex);
     std::vector<ScenarioComparison> comps;
+    std::set<std::string> draws;  // [uncertainty] draws: paired in /uncertainty, against their own draw's baseline
+    for (const auto& row : ex.uncertainty.scenarios) draws.insert(row.begin(), row.end());
     for (const auto& sc : res.scenarios)
-      if (&sc != base && !sc.replicates.empty())
+      if (&sc != base && !sc.replicates.empty() && !draws.count(sc.name))
         comps.push_back(compare_tables(sc.name, summary_table(sc, ex), base->name, base_table, ctx));
     write_comparisons(w, comps);
   }
@@ -272,7 +276,7 @@ std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool a
     }
     print_table(out, rows);
   }
-  if (hidden) out << "\n" << hidden << " sweep points not shown (--all shows them; the report plots their sensitivity).\n";
+  if (hidden) out << "\n" << hidden << " sweep points or uncertainty draws not shown (--all shows them; the report plots them).\n";
   out << "\ngp_hours_freed_per_year and unmet_need_days_averted: positive is good (baseline - scenario, per year,\n"
          "whole territory). Costs per unit are n/a when nothing is freed or averted.\n";
   return out.str();

@@ -21,6 +21,7 @@ namespace models {
 struct Experiment;
 struct Setting;
 struct ExperimentResults;
+struct ScenarioResults;
 }  // namespace models
 
 namespace analysis {
@@ -44,7 +45,7 @@ struct ScenarioComparison {
   std::string scenario;
   std::string baseline;
   std::vector<MetricComparison> metrics;
-  bool sweep_point = false;  // a scenario made by [sweep] (not shown by default)
+  bool sweep_point = false;  // a scenario made by [sweep] or [uncertainty] (not shown by default)
   const MetricComparison* find(const std::string& metric) const;
 };
 
@@ -73,11 +74,16 @@ ScenarioComparison compare_tables(const std::string& scenario, const sim::h5::Ta
                                   const std::string& baseline, const sim::h5::Table& base,
                                   const CompareContext& ctx);
 
+// A scenario's summary as the results file's table (one row per replicate).
+sim::h5::Table summary_table(const models::ScenarioResults& sc, const Experiment& ex);
+
 // Every scenario but the baseline of a results file, read from the summary
 // tables (so any scenario can serve as baseline; "" means the file's own).
 std::vector<ScenarioComparison> compare_file(const std::filesystem::path& results, std::string baseline = "");
 
-// Writes /comparisons and, when the experiment has a sweep, /sensitivity.
+// Writes /comparisons (hand-written scenarios and sweep points; not the
+// [uncertainty] draws: /uncertainty, uncertainty.hpp) and, when the
+// experiment has a sweep, /sensitivity.
 // Called by write_results before commit.
 void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& setting, const ExperimentResults& res);
 void write_comparisons(sim::h5::Writer& w, const std::vector<ScenarioComparison>& comps);

@@ -71,6 +71,8 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
     reader = std::make_unique<sim::h5::Reader>(results);
   } catch (const sim::RunError& e) {
     throw InputError(what, 0, 0, std::string("not a results file (") + e.what() + ")");
+  } catch (const InputError& e) {  // the reader says "not an HDF5 file" as bad input
+    throw InputError(what, 0, 0, "not a results file (" + e.message() + ")");
   }
   const sim::h5::Reader& r = *reader;
   if (!r.has_attribute("/", "schema_version") || !r.has_attribute("/", "scenarios") || !r.exists("/scenarios"))
@@ -107,6 +109,19 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
     if (!sweep_index.count(s) && r.has_attribute("/scenarios/" + s, "sweep_index"))
       sweep_index[s] = static_cast<std::size_t>(r.attribute_int("/scenarios/" + s, "sweep_index"));
 
+  // [uncertainty] draws: /uncertainty/parameters and draws, and each draw
+  // scenario's uncertainty_draw and option attributes.
+  std::vector<std::string> drawn;
+  std::vector<double> draws;
+  if (r.exists("/uncertainty/parameters") && r.exists("/uncertainty/draws")) {
+    drawn = r.read_strings("/uncertainty/parameters");
+    std::size_t rows = 0, cols = 0;
+    draws = r.read_matrix("/uncertainty/draws", rows, cols);
+    if (cols != drawn.size()) throw InputError(what, 0, 0, "/uncertainty: draws do not match parameters");
+    for (const auto& p : drawn) units.add("runs.csv", p, "parameter units (parameters.csv)");
+  }
+  const std::size_t n_draws = drawn.empty() ? 0 : draws.size() / drawn.size();
+
   // Summary fields: the union over scenarios, in order of first appearance.
   std::vector<sim::h5::Table> tables;
   std::vector<std::string> fields;
@@ -121,6 +136,11 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
   }
   std::vector<std::string> head = {"scenario", "replicate", "seed", "sweep_index"};
   head.insert(head.end(), swept.begin(), swept.end());
+  if (!drawn.empty()) {
+    head.push_back("uncertainty_draw");
+    head.push_back("option");
+    head.insert(head.end(), drawn.begin(), drawn.end());
+  }
   for (const auto& f : fields)
     if (f != "replicate" && f != "seed") head.push_back(f);
   Csv runs(head);
@@ -136,6 +156,15 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
                                       sw == sweep_index.end() ? "" : std::to_string(sw->second)};
       for (std::size_t p = 0; p < swept.size(); ++p)
         row.push_back(sw == sweep_index.end() || points.empty() ? "" : num(points[sw->second * swept.size() + p]));
+      if (!drawn.empty()) {
+        const std::string g = "/scenarios/" + scenarios[si];
+        const bool is_draw = r.has_attribute(g, "uncertainty_draw");
+        const auto d = is_draw ? static_cast<std::size_t>(r.attribute_int(g, "uncertainty_draw")) : n_draws;
+        row.push_back(is_draw ? std::to_string(d) : "");
+        row.push_back(is_draw && r.has_attribute(g, "option") ? r.attribute_string(g, "option") : "");
+        for (std::size_t p = 0; p < drawn.size(); ++p)
+          row.push_back(d < n_draws ? num(draws[d * drawn.size() + p]) : "");
+      }
       for (const auto& f : fields) {
         if (f == "replicate" || f == "seed") continue;
         const auto* c = t.find(f);
@@ -159,6 +188,10 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
   files.emplace("runs.csv", std::move(runs));
   files.emplace("summary.csv", std::move(summary));
   units.add("runs.csv", "sweep_index", "index into sweep_points.csv");
+  if (!drawn.empty()) {
+    units.add("runs.csv", "uncertainty_draw", "row of /uncertainty/draws");
+    units.add("runs.csv", "option", "the hand-written scenario the draw runs");
+  }
 
   // Weekly series and breakdowns: replicates x weeks (categories) matrices.
   Csv weekly({"scenario", "replicate", "week", "metric", "value"});

@@ -4,7 +4,10 @@
 // is an empty field). The files, all with a header row:
 //   runs.csv            one row per run: scenario, replicate, seed,
 //                       sweep_index and one column per swept parameter
-//                       (empty outside the sweep), then every summary field
+//                       (empty outside the sweep); with an [uncertainty],
+//                       uncertainty_draw, option and one column per drawn
+//                       parameter (empty for the hand-written scenarios);
+//                       then every summary field
 //   summary.csv         long: scenario, replicate, metric, value
 //   scenario_summary.csv  scenario, metric, mean, ci95_low, ci95_high, n, unit
 //                       (over replicates: the table `passerelle info` prints)

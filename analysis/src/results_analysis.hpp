@@ -1,7 +1,7 @@
 // The results file as `passerelle run` and `merge` write it: what the model
 // recorded (models/run.hpp, write_results) plus the groups computed from it
-// — /comparisons, /sensitivity (compare.hpp, sensitivity.hpp) and
-// /calibration (calibration.hpp).
+// — /comparisons, /sensitivity, /uncertainty (compare.hpp, sensitivity.hpp,
+// uncertainty.hpp) and /calibration (calibration.hpp).
 #pragma once
 #include <filesystem>
 
@@ -13,7 +13,8 @@ class Writer;
 
 namespace analysis {
 
-// Adds /comparisons, /sensitivity (with a sweep) and /calibration.
+// Adds /comparisons, /sensitivity (with a sweep), /uncertainty (with an
+// [uncertainty] analysis) and /calibration.
 void write_analysis_groups(sim::h5::Writer& w, const models::Experiment& ex, const models::Setting& setting,
                            const models::ExperimentResults& res);
 

@@ -215,5 +215,61 @@ class Calibration(unittest.TestCase):
         self.assertIn("1 target(s) of another territory left out", page)
 
 
+class Uncertainty(unittest.TestCase):
+    """With parameter draws (/uncertainty: io.Results.uncertainty) the decision
+    uses the draws' spread and says so; without, the Monte-Carlo label stays."""
+
+    @classmethod
+    def setUpClass(cls):
+        import pandas as pd
+        from passerelle_analysis import economics
+        cls.economics = economics
+        cls.res = common.fake_results({"clear": CLEAR, "noisy": NOISY})
+        rng = np.random.default_rng(3)
+        rows = []
+        for o, (cost, hours, days) in (("baseline", (0, 0, 0)), ("clear", (90000, 40, -50)),
+                                       ("noisy", (20000, 5, 600))):
+            for k in range(40):
+                rows.append({"option": o, "draw": k, "gp.knows_well_share": 0.05 + k / 100,
+                             "cost_eur_per_year": cost,
+                             "gp_hours_freed_per_year": hours + (rng.normal(0, 10) if hours else 0),
+                             "unmet_need_days_averted": days + (rng.normal(0, 200) if days else 0)})
+        cls.res.uncertainty = pd.DataFrame(rows)
+        cls.opts = {o.name: o for o in decision.options(cls.res)}
+        cls.page = report.render(cls.res)
+
+    def test_intervals_come_from_the_draws(self):
+        clear = self.opts["clear"]
+        v = self.res.uncertainty.query("option == 'clear'")["unmet_need_days_averted"].to_numpy()
+        self.assertAlmostEqual(clear.days.mean, v.mean())
+        lo, hi = np.percentile(v, [2.5, 97.5])
+        self.assertAlmostEqual(clear.days.low, lo)
+        self.assertAlmostEqual(clear.days.high, hi)
+        self.assertFalse(clear.days.clear)  # spans zero across the draws, though clear in the replicates
+        self.assertEqual(clear.cost_per_day.status, decision.NO_CLEAR_EFFECT)
+        for o in self.opts.values():
+            for e in (o.cost, o.hours, o.days):
+                self.assertEqual(e.label, decision.PSA_INTERVAL_LABEL)
+        self.assertEqual(decision.interval_label(self.res), decision.PSA_INTERVAL_LABEL)
+
+    def test_labels_say_what_each_interval_covers(self):
+        decision_part = self.page[self.page.index('id="decision"'):self.page.index('id="experiment"')]
+        self.assertIn(decision.PSA_INTERVAL_LABEL, decision_part)
+        self.assertNotIn(decision.INTERVAL_LABEL, decision_part)
+        rest = self.page[self.page.index('id="scenarios"'):]
+        self.assertIn(decision.INTERVAL_LABEL, rest)  # the per-scenario tables stay Monte-Carlo only
+        plain = report.render(common.fake_results({"clear": CLEAR}))
+        self.assertNotIn(decision.PSA_INTERVAL_LABEL, plain)
+
+    def test_acceptability_uses_the_draws(self):
+        pairs = self.economics.paired_costs_effects(self.res)
+        self.assertEqual(len(pairs["clear"][0]), 40)  # draws, not the 10 replicates
+        self.assertTrue(self.economics.uses_draws(self.res))
+        wtp = self.economics.wtp_grid(pairs)
+        curves = self.economics.acceptability(pairs, wtp)
+        total = sum(curves.values())
+        self.assertTrue(np.allclose(total, 1.0))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -121,5 +121,57 @@ class LoadTest(unittest.TestCase):
         self.assertEqual(report.main([bad, "-o", os.path.join(self.tmp.name, "x.html")]), 2)
 
 
+UNCERTAIN = """[experiment]
+name = "psa-test"
+territory = "herbasse"
+replicates = 2
+horizon_weeks = 12
+warmup_weeks = 2
+seed = 5
+
+[[scenario]]
+name = "baseline"
+
+[[scenario]]
+name = "coordinator"
+[[scenario.intervention]]
+type = "coordinator"
+start_week = 2
+catchment = ["Crépol", "Montchenu"]
+
+[uncertainty]
+draws = 4
+[uncertainty.parameters]
+"gp.knows_well_share" = [0.05, 0.5]
+"coordinator.meeting_minutes" = [10, 90]
+"""
+
+
+class LoadUncertaintyTest(unittest.TestCase):
+    """/uncertainty (an [uncertainty] run) as io.Results.uncertainty."""
+
+    def test_draws_frame_and_main_scenarios(self):
+        import subprocess
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="passerelle-psa-") as tmp:
+            exp, out = os.path.join(tmp, "u.toml"), os.path.join(tmp, "u.h5")
+            with open(exp, "w", encoding="utf-8") as f:
+                f.write(UNCERTAIN)
+            subprocess.run([common.binary(), "run", exp, "-o", out, "--quiet", "--threads", "2"], check=True, timeout=120)
+            res = pa.load(out)
+        self.assertTrue(res.has_uncertainty)
+        self.assertEqual(res.main_scenarios, ["baseline", "coordinator"])
+        self.assertEqual(len(res.draw_scenarios), 8)
+        u = res.uncertainty
+        self.assertEqual(len(u), 2 * 4)
+        for col in ("option", "draw", "gp.knows_well_share", "coordinator.meeting_minutes", "cost_eur_per_year",
+                    "gp_hours_freed_per_year", "unmet_need_days_averted"):
+            self.assertIn(col, u.columns)
+        self.assertTrue((u[u["option"] == "baseline"]["unmet_need_days_averted"] == 0).all())
+        ceac = res.uncertainty_ceac.groupby("wtp")["probability"].sum()
+        self.assertTrue(np.allclose(ceac.to_numpy(), 1.0))
+        self.assertEqual(res.attrs.get("uncertainty_covers"), "parameters + Monte-Carlo")
+
+
 if __name__ == "__main__":
     unittest.main()
