@@ -104,7 +104,9 @@ TEST(Uncertainty, ExpandsDrawsTimesOptionsWithTheDrawsValues) {
       EXPECT_DOUBLE_EQ(param(sc, "gp.knows_well_share"), share);
       // <type>.<key> only where the option has that intervention.
       EXPECT_EQ(sc.interventions.size(), s == 2 ? 1u : 0u);
-      if (s == 2) EXPECT_DOUBLE_EQ(*sc.intervention_tables[0]["meeting_minutes"].value<double>(), minutes);
+      if (s == 2) {
+        EXPECT_DOUBLE_EQ(*sc.intervention_tables[0]["meeting_minutes"].value<double>(), minutes);
+      }
     }
   }
   EXPECT_EQ(lin_strata.size(), 5u);
