@@ -180,7 +180,7 @@ sim::ParamTable<ModelParams> build() {
               M{"days", "mean case duration from first appointment to outcome", "assumed (field: 'social procedures take weeks')"});
   t.real("worker.background_cases_per_fte", F(worker.background_cases_per_fte), 16, 0, 10000,
          M{"cases", "mean open cases per FTE that people outside the simulated pathway (walk-ins, other agencies' referrals, statutory work) would bring on their own: Poisson arrivals sharing the services' queues and places",
-           "field: Cour des comptes 2022, 55-144 active files per worker over six months; with 16 the model's files_per_worker_6_months is ~115 on Herbasse (pathway alone: ~56) and ~80 % of case places are occupied (value otherwise assumed)"});
+           "field: Cour des comptes 2022, 55-144 active files per worker over six months; the value is calibrated by hand to that one target (files_per_worker_6_months ~107 on Herbasse, ~115 on the departement; pathway alone ~56), so the figure is fitted, not a validation"});
   t.real("worker.background_case_days", F(worker.background_case_days), 60, 1, 3650,
          M{"days", "mean duration of a case from outside the pathway (exponential)", "assumed (as the pathway's cases)"});
   t.real("worker.background_case_minutes", F(worker.background_case_minutes), 240, 0, 100000,

@@ -55,7 +55,7 @@ std::set<std::size_t> load_records(DurableWork& work, const fs::path& ckpt, cons
 // Rank 0's set-up: refuse to clobber, then create or continue the
 // checkpoint; keeps what it holds and returns what is left.
 LogWriter open_checkpoint(DurableWork& work, const DurableOptions& opt, const std::vector<std::size_t>& mine,
-                          DurableOutcome& out, std::vector<std::size_t>& todo) {
+                          DurableOutcome& out, std::vector<std::size_t>& remaining) {
   const fs::path& output = opt.output;
   const fs::path ckpt = checkpoint_path(output);
   std::error_code ec;
@@ -93,15 +93,15 @@ LogWriter open_checkpoint(DurableWork& work, const DurableOptions& opt, const st
     }
   }
   for (std::size_t t : mine)
-    if (!have.count(t)) todo.push_back(t);
+    if (!have.count(t)) remaining.push_back(t);
   return std::move(*log);
 }
 
-std::string encode_setup(std::uint64_t code, const std::vector<std::size_t>& todo) {
+std::string encode_setup(std::uint64_t code, const std::vector<std::size_t>& remaining) {
   ByteWriter w;
   w.u64(code);
-  w.u64(todo.size());
-  for (std::size_t t : todo) w.u64(t);
+  w.u64(remaining.size());
+  for (std::size_t t : remaining) w.u64(t);
   return w.take();
 }
 
@@ -139,7 +139,7 @@ DurableOutcome run_durably(DurableWork& work, const DurableOptions& opt, const m
 
   // 1. Rank 0 opens the checkpoint and tells every rank what is left.
   std::optional<LogWriter> log;
-  std::vector<std::size_t> todo;
+  std::vector<std::size_t> remaining;
   std::string setup;
   // Held until the output is written: a second process writing the same
   // output (or its checkpoint) fails here, before any work.
@@ -153,7 +153,7 @@ DurableOutcome run_durably(DurableWork& work, const DurableOptions& opt, const m
       } catch (const InputError& e) {
         throw InputError("", 0, 0, option_path(opt.output) + ": " + e.message());
       }
-      log.emplace(open_checkpoint(work, opt, mine, out, todo));
+      log.emplace(open_checkpoint(work, opt, mine, out, remaining));
     } catch (const InputError&) {
       setup_error = std::current_exception();
       code = 2;
@@ -161,7 +161,7 @@ DurableOutcome run_durably(DurableWork& work, const DurableOptions& opt, const m
       setup_error = std::current_exception();
       code = 1;
     }
-    setup = encode_setup(code, todo);
+    setup = encode_setup(code, remaining);
     if (K > 1) comm.broadcast(setup);
     if (setup_error) std::rethrow_exception(setup_error);
   } else {
@@ -172,12 +172,12 @@ DurableOutcome run_durably(DurableWork& work, const DurableOptions& opt, const m
       out.exit_code = static_cast<int>(code);
       return out;
     }
-    todo.resize(r.count(8));
-    for (auto& t : todo) t = static_cast<std::size_t>(r.u64());
+    remaining.resize(r.count(8));
+    for (auto& t : remaining) t = static_cast<std::size_t>(r.u64());
   }
   std::vector<std::size_t> own;  // static interleaving: results do not depend on who runs a task
-  for (std::size_t j = static_cast<std::size_t>(comm.rank()); j < todo.size(); j += static_cast<std::size_t>(K))
-    own.push_back(todo[j]);
+  for (std::size_t j = static_cast<std::size_t>(comm.rank()); j < remaining.size(); j += static_cast<std::size_t>(K))
+    own.push_back(remaining[j]);
 
   // 2. The pool thread runs this rank's tasks.
   std::atomic<bool> stop{opt.stop && opt.stop->load()};  // the main loop relays later requests
