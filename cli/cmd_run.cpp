@@ -2,6 +2,9 @@
 // can be interrupted, resumed, split into shards or spread over MPI ranks.
 #include <unistd.h>
 
+#include <fmt/format.h>
+
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstring>
@@ -13,6 +16,7 @@
 #include "analysis/src/summary.hpp"
 #include "cli/commands.hpp"
 #include "models/overrides.hpp"
+#include "models/replicate_state_file.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
 #include "sim/mpi_comm.hpp"
@@ -43,7 +47,38 @@ struct RunArgs {
   int replicates = 0;
   long long seed = -1;
   bool force = false, quiet = false, resume = false, no_fork = false, no_memory_check = false;
+  double save_state = 0;          // --save-state W (0: none)
+  std::string state_file, start_from;
 };
+
+// Saved states (models/replicate_state_file.hpp): --save-state W makes the
+// run fork at W and keep every warm-up; start_from (the experiment's key or
+// --start-from) makes it fork from the file's states. Both refused (exit 2)
+// where they cannot hold.
+std::shared_ptr<const models::SavedStates> prepare_states(const RunArgs& a, models::Experiment& ex) {
+  const bool mpi = sim::mpi::launched_size() > 1;
+  if (a.save_state > 0) {
+    const std::string why = a.no_fork ? "--no-fork" : a.resume ? "--resume" : !a.shard.empty() ? "--shard" : mpi ? "MPI ranks" : "";
+    if (!why.empty())
+      throw sim::InputError(ex.file, 0, 0, "--save-state: not with " + why + " (every warm-up must be computed by this process)");
+    if (a.save_state > ex.warmup_weeks)
+      throw sim::InputError(ex.file, 0, 0, "--save-state " + fmt::format("{:g}", a.save_state) +
+                                               ": beyond the warm-up (warmup_weeks = " + fmt::format("{:g}", ex.warmup_weeks) +
+                                               "); a saved state is the baseline's, before any measurement");
+    if (ex.fork_week > 0 && ex.fork_week != a.save_state)
+      throw sim::InputError(ex.file, 0, 0, "--save-state " + fmt::format("{:g}", a.save_state) +
+                                               ": the experiment sets fork_week = " + fmt::format("{:g}", ex.fork_week));
+    ex.fork_week = a.save_state;
+    if (models::fork_plan(ex).groups == 0)
+      throw sim::InputError(ex.file, 0, 0, "--save-state " + fmt::format("{:g}", a.save_state) +
+                                               ": no scenario branches at that week (each has an intervention acting "
+                                               "before it or changing the setting): there is no shared state to save");
+  }
+  if (!a.start_from.empty()) ex.start_from = a.start_from;
+  if (ex.start_from.empty()) return nullptr;
+  if (a.no_fork) throw sim::InputError(ex.file, 0, 0, "--no-fork: this run starts from a saved state (start_from)");
+  return models::SavedStates::load(ex.start_from, ex);
+}
 
 // Before any work: an output name that cannot be written is found now, not
 // after every replicate has run.
@@ -87,12 +122,21 @@ int run(const RunArgs& a) {
   if (a.replicates > 0) ex.replicates = a.replicates;
   if (a.seed >= 0) ex.seed = static_cast<std::uint64_t>(a.seed);
   models::apply_overrides(ex, a.sets);
+  const auto states = prepare_states(a, ex);
+  const std::filesystem::path state_file =
+      a.save_state > 0 ? (a.state_file.empty() ? models::default_state_path(a.output) : std::filesystem::path(a.state_file))
+                       : std::filesystem::path();
+  if (!state_file.empty() && (std::filesystem::is_directory(state_file) || state_file == a.output))
+    throw sim::InputError(state_file.string(), 0, 0, "--state-file: expected a file name other than the results'");
   models::DurableOptions opt;
   opt.output = a.output;
   opt.resume = a.resume;
   opt.force = a.force;
   if (!a.shard.empty()) opt.shard = models::parse_shard(a.shard);  // checked by the option's validator
   const models::Setting setting = models::build_setting(ex);
+  if (states) states->check(ex, setting);
+  std::unique_ptr<models::StateSaver> saver;
+  if (a.save_state > 0) saver = std::make_unique<models::StateSaver>(ex, a.save_state);
   if (!a.no_memory_check) {
     const std::size_t all = models::task_count(ex);
     const std::size_t tasks = opt.shard ? models::shard_tasks(all, *opt.shard).size() : all;
@@ -116,7 +160,13 @@ int run(const RunArgs& a) {
         opt.notice("scenarios branch from a shared warm-up except, run in full: " + names);
       }
     }
-    res = models::run_durably(ex, setting, opt, comm, analysis::write_results_file, !a.no_fork);
+    models::RunOptions state_opt;
+    state_opt.start_from = states.get();
+    state_opt.save_to = saver.get();
+    if (states && opt.notice)
+      opt.notice("forked scenarios start from the states at week " + fmt::format("{:g}", states->header().week) +
+                 " in " + states->path().string());
+    res = models::run_durably(ex, setting, opt, comm, analysis::write_results_file, !a.no_fork, state_opt);
   } catch (const sim::InputError&) {
     throw;  // found before anything ran; every rank learnt it
   } catch (const std::exception& e) {
@@ -126,6 +176,17 @@ int run(const RunArgs& a) {
     throw;
   }
   if (!comm.is_root()) return res.exit_code;
+  if (saver && res.status != models::DurableOutcome::Status::Interrupted) {
+    saver->write(state_file);
+    if (!a.quiet) {
+      const double residents = static_cast<double>(setting.territory.population());
+      std::cerr << "passerelle: saved " << saver->states() << " replicate states at week " << a.save_state << " in "
+                << state_file.string() << " (" << models::byte_text(static_cast<double>(saver->bytes())) << ", "
+                << fmt::format("{:.1f}", static_cast<double>(saver->bytes()) /
+                                              (static_cast<double>(saver->states()) * std::max(1.0, residents)))
+                << " bytes per resident and replicate)\n";
+    }
+  }
   if (res.status == models::DurableOutcome::Status::Interrupted) {
     std::cerr << "passerelle: interrupted: " << res.done << " of " << res.tasks << " tasks are saved in "
               << res.checkpoint.string() << "\ncontinue with:\n  " << resume_command(a) << "\n";
@@ -169,6 +230,14 @@ Command add_run(CLI::App& app) {
   c->add_flag("--no-fork", a->no_fork,
               "simulate every scenario's warm-up in full instead of branching from one shared warm-up per "
               "replicate (same numbers, slower)");
+  c->add_option("--save-state", a->save_state,
+                 "W: fork at week W (at most warmup_weeks) and write every replicate's shared warm-up state there "
+                 "to the state file, for start_from")
+      ->check(CLI::PositiveNumber);
+  c->add_option("--state-file", a->state_file, "where --save-state writes (default: OUT with extension .state)");
+  c->add_option("--start-from", a->start_from,
+                "a state file from run --save-state: forked scenarios start from it (overrides the experiment's "
+                "start_from)");
   c->add_flag("--no-memory-check", a->no_memory_check,
               "run even when the estimated memory exceeds the machine's physical memory");
   return {c, [a] { return run(*a); }};

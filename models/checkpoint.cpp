@@ -37,6 +37,8 @@ void get_array(sim::ByteReader& r, A& a) {
     for (double& v : row) v = r.f64();
 }
 
+}  // namespace
+
 void put_recorder(sim::ByteWriter& w, const Recorder& c) {
   w.i64(c.warmup_end);
   w.i64(c.horizon);
@@ -88,9 +90,11 @@ void get_recorder(sim::ByteReader& r, Recorder& c) {
   c.snapshots = static_cast<int>(r.i64());
   for (auto* v : {&c.service_occupancy, &c.service_queue, &c.service_wait_days, &c.service_first_appointments})
     *v = r.f64s();
-  c.by_locality.resize(r.u64());
+  c.by_locality.resize(r.count(sizeof(double) * kTallies));
   get_array(r, c.by_locality);
 }
+
+namespace {
 
 std::string join(const std::vector<std::string>& v) {
   if (v.empty()) return "none";

@@ -18,6 +18,11 @@
 #include "models/experiment.hpp"
 #include "models/replicate.hpp"
 
+namespace sim {
+class ByteWriter;
+class ByteReader;
+}  // namespace sim
+
 namespace models {
 
 // The content hash (FNV-1a, 64 bits) of one input that shapes the results:
@@ -69,6 +74,11 @@ CheckpointHeader checkpoint_header(const Experiment& ex, bool sharded, std::uint
 std::string header_mismatch(const CheckpointHeader& saved, const CheckpointHeader& now);
 // Whether two headers describe the same experiment, shards aside (merge).
 std::string experiment_mismatch(const CheckpointHeader& a, const CheckpointHeader& b);
+
+// A recorder's bytes (every member), shared with the saved states
+// (models/replicate_state.cpp).
+void put_recorder(sim::ByteWriter& w, const Recorder& c);
+void get_recorder(sim::ByteReader& r, Recorder& c);
 
 std::string encode_header(const CheckpointHeader& h);
 CheckpointHeader decode_header(const std::string& bytes, const std::string& what);

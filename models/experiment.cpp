@@ -99,7 +99,7 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   if (!head) throw InputError(file, 1, 1, "missing [experiment] table (name, territory, replicates, …)");
   check_keys(*head, file, "experiment",
              {"name", "description", "territory", "population_scale", "replicates", "horizon_weeks",
-              "warmup_weeks", "seed", "baseline"});
+              "warmup_weeks", "seed", "baseline", "fork_week", "start_from"});
   const std::string w = "experiment";
   ex.name = string_of(*head, "name", std::filesystem::path(file).stem().string(), file, w);
   ex.description = string_of(*head, "description", "", file, w);
@@ -113,6 +113,17 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
     throw toml_error(file, head->get("warmup_weeks") ? *head->get("warmup_weeks") : *head,
                      "experiment.warmup_weeks: must be below horizon_weeks");
   ex.seed = number<std::uint64_t>(*head, "seed", 1, 0, 9.007199254740992e15, file, w);
+  // Saved states and the fork point (issue 15, models/replicate_state.hpp).
+  ex.fork_week = number<double>(*head, "fork_week", 0, 0, 5200, file, w);
+  if (ex.fork_week > ex.warmup_weeks)
+    throw toml_error(file, *head->get("fork_week"),
+                     "experiment.fork_week: must be at most warmup_weeks (the state shared by the scenarios is the "
+                     "baseline's, before any measurement)");
+  ex.start_from = string_of(*head, "start_from", "", file, w);
+  if (head->get("start_from") && ex.start_from.empty())
+    throw toml_error(file, *head->get("start_from"), "experiment.start_from: expected a state file name, got an empty one");
+  if (!ex.start_from.empty() && std::filesystem::path(ex.start_from).is_relative())
+    ex.start_from = (std::filesystem::path(file).parent_path() / ex.start_from).string();
   if (const auto* syn = doc.get_as<toml::table>("synthetic")) {
     if (ex.territory != "synthetic") throw toml_error(file, *syn, "[synthetic] is only read when experiment.territory = \"synthetic\"");
     read_synthetic(ex.synthetic, *syn, file);

@@ -34,6 +34,14 @@ struct Experiment {
   double horizon_weeks = 104;
   double warmup_weeks = 26;
   std::uint64_t seed = 1;
+  // The fork point in weeks (0: the warm-up's end): scenarios whose
+  // interventions start at or after it branch from the baseline's state there
+  // (models/run.hpp ForkPlan). At most warmup_weeks.
+  double fork_week = 0;
+  // A state file written by `run --save-state` (models/replicate_state.hpp):
+  // forkable scenarios start from it instead of simulating up to the fork
+  // point. Relative to the experiment file; "" when none.
+  std::string start_from;
   std::string baseline;      // name of the baseline scenario
   sim::SyntheticOptions synthetic;
   std::vector<ScenarioSpec> scenarios;

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -74,6 +75,27 @@ class Replicate {
   // Whether a scenario can branch from the shared warm-up at `fork_week`:
   // every intervention starts at or after it and none changes the setting.
   static bool forkable(const InterventionList& interventions, double fork_week);
+
+  // ---- saved states (replicate_state.cpp; the file: replicate_state_file.hpp)
+  // The replicate's whole state, encoded: agents, needs in flight, pending
+  // events, ties, random streams, recorder, lazily built indexes, counters,
+  // and a fingerprint of what the constructor built from the setting,
+  // parameters and seed. Throws RunError when interventions are attached
+  // (or pending): their own state is not part of it, so only states without
+  // interventions (the shared warm-ups) can be saved.
+  std::string save_state() const;
+  // The replicate (setting, params, spec) builds, with its state replaced by
+  // `bytes` from save_state(): continuing it gives the numbers the saved
+  // replicate would have given. Throws InputError naming `what` when the
+  // state was made from another setting, parameters, seed or spec, and when
+  // the bytes are malformed.
+  static std::unique_ptr<Replicate> restore_state(const Setting& setting, const ModelParams& params,
+                                                  const RunSpec& spec, std::string_view bytes,
+                                                  const std::string& what);
+  // Content hash of what the constructor builds and the run never changes
+  // without interventions (residents, GPs' places, services' places and
+  // hours, the onset table): equal iff built from the same setting and seed.
+  std::uint64_t build_fingerprint() const;
 
   // ---- the interface interventions act through
   const Setting& setting() const { return setting_; }

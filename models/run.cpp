@@ -13,6 +13,7 @@
 
 #include "models/agents.hpp"
 #include "models/recorder.hpp"
+#include "models/replicate_state_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/progress.hpp"
 #include "sim/task_pool.hpp"
@@ -100,7 +101,7 @@ ReplicateResult& result_of(ExperimentResults& res, std::size_t task) {
 
 ForkPlan fork_plan(const Experiment& ex) {
   ForkPlan plan;
-  plan.week = ex.warmup_weeks;
+  plan.week = ex.fork_week > 0 ? ex.fork_week : ex.warmup_weeks;
   std::map<std::vector<std::pair<std::string, std::string>>, int> by_params;
   for (const auto& sc : ex.scenarios) {
     if (!Replicate::forkable(sc.interventions, plan.week)) {
@@ -173,7 +174,11 @@ std::size_t run_grid_tasks(const Experiment& ex, const Setting& setting, const s
         const ScenarioSpec& sc = ex.scenarios[s];
         if (opt.fork && g >= 0) {
           const auto warm = cache.get(g, r);
-          std::call_once(warm->once, [&] { warm->rep = Replicate::warm_up(setting, sc.params, spec); });
+          std::call_once(warm->once, [&] {
+            warm->rep = opt.start_from ? opt.start_from->restore(setting, sc.params, spec)
+                                       : Replicate::warm_up(setting, sc.params, spec);
+            if (opt.save_to) opt.save_to->add(sc.params, r, *warm->rep);
+          });
           res.scenarios[s].replicates[r] = Replicate::run_forked(*warm->rep, sc.interventions);
           cache.done(g, r);
           return;

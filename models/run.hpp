@@ -22,16 +22,24 @@ class Session;
 
 namespace models {
 
+class SavedStates;  // models/replicate_state_file.hpp
+class StateSaver;
+
 struct RunOptions {
   unsigned threads = 0;  // 0: all cores
   bool progress = false;
   const std::atomic<bool>* stop = nullptr;
   bool fork = true;  // branch forkable scenarios from one warm-up per replicate (same numbers either way)
+  // Saved states (issue 15): forked scenarios start from these instead of
+  // simulating the warm-up (ex.fork_week must be the saved week: see
+  // SavedStates::load); every warm-up computed is handed to save_to.
+  const SavedStates* start_from = nullptr;
+  StateSaver* save_to = nullptr;
 };
 
 // Which scenarios branch from a shared warm-up (issue 15). A scenario is
 // forkable when every intervention starts at or after the fork point (the
-// end of the warm-up) and none changes the setting; forkable scenarios with
+// end of the warm-up, or ex.fork_week when set) and none changes the setting; forkable scenarios with
 // the same model parameters share one warm-up per replicate. Their
 // interventions are attached at the fork point whether or not the run
 // forks, so `--no-fork` gives the same numbers.
@@ -117,8 +125,10 @@ using WriteOutput = std::function<void(const std::filesystem::path& out, bool ov
 // The experiment's grid run durably (sim/durable_run.hpp): checkpoint,
 // --resume, shards, MPI ranks.
 // `fork`: RunOptions::fork.
+// `states`: RunOptions::start_from and save_to (threads, stop: from `opt`).
 DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
-                           const sim::mpi::Session& comm, const WriteOutput& write = {}, bool fork = true);
+                           const sim::mpi::Session& comm, const WriteOutput& write = {}, bool fork = true,
+                           const RunOptions& states = {});
 
 // Units of the summary fields (for the HDF5 "units" attributes): the
 // pathway's own fields, then those the scenario's interventions report.

@@ -11,8 +11,9 @@ namespace {
 
 class ExperimentWork final : public sim::DurableWork {
  public:
-  ExperimentWork(const Experiment& ex, const Setting& setting, const WriteOutput& write, bool fork)
-      : ex_(ex), setting_(setting), write_(write), fork_(fork), res_(empty_results(ex)) {}
+  ExperimentWork(const Experiment& ex, const Setting& setting, const WriteOutput& write, bool fork,
+                 const RunOptions& states)
+      : ex_(ex), setting_(setting), write_(write), fork_(fork), states_(states), res_(empty_results(ex)) {}
 
   std::size_t task_count() const override { return res_.total; }
   std::string header(std::optional<sim::Shard> shard) const override {
@@ -24,7 +25,9 @@ class ExperimentWork final : public sim::DurableWork {
   }
   std::size_t run(const std::vector<std::size_t>& tasks, const sim::TaskPoolOptions& pool,
                   const std::function<void(std::size_t)>& done) override {
-    return run_grid_tasks(ex_, setting_, tasks, RunOptions{pool.threads, false, pool.stop, fork_}, res_, done);
+    return run_grid_tasks(ex_, setting_, tasks,
+                          RunOptions{pool.threads, false, pool.stop, fork_, states_.start_from, states_.save_to}, res_,
+                          done);
   }
   std::string encode(std::size_t task) const override {
     return encode_task(task, res_.scenarios[task % res_.scenarios.size()].replicates[task / res_.scenarios.size()]);
@@ -46,15 +49,17 @@ class ExperimentWork final : public sim::DurableWork {
   const Setting& setting_;
   const WriteOutput& write_;
   bool fork_;
+  RunOptions states_;
   ExperimentResults res_;
 };
 
 }  // namespace
 
 DurableOutcome run_durably(const Experiment& ex, const Setting& setting, const DurableOptions& opt,
-                           const sim::mpi::Session& comm, const WriteOutput& write, bool fork) {
+                           const sim::mpi::Session& comm, const WriteOutput& write, bool fork,
+                           const RunOptions& states) {
   const WriteOutput plain = [](auto&&... a) { write_results(a...); };
-  ExperimentWork work(ex, setting, write ? write : plain, fork);
+  ExperimentWork work(ex, setting, write ? write : plain, fork, states);
   return sim::run_durably(work, opt, comm);
 }
 

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "sim/input_error.hpp"
@@ -28,6 +29,18 @@ class ByteWriter {
     out_.append(b, 4);
   }
   void i64(std::int64_t v) { u64(static_cast<std::uint64_t>(v)); }
+  void u8(std::uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  // An unsigned integer of sizeof(T) bytes; a vector of them, length-prefixed.
+  template <class T>
+  void uint(T v) {
+    static_assert(std::is_unsigned_v<T>);
+    for (std::size_t i = 0; i < sizeof(T); ++i) out_.push_back(static_cast<char>((static_cast<std::uint64_t>(v) >> (8 * i)) & 0xFF));
+  }
+  template <class T>
+  void uints(const std::vector<T>& v) {
+    u64(v.size());
+    for (T x : v) uint(x);
+  }
   void f64(double v) { u64(std::bit_cast<std::uint64_t>(v)); }
   void f32(float v) { u32(std::bit_cast<std::uint32_t>(v)); }
   void str(std::string_view s) {
@@ -69,6 +82,25 @@ class ByteReader {
     return v;
   }
   std::int64_t i64() { return static_cast<std::int64_t>(u64()); }
+  std::uint8_t u8() {
+    need(1);
+    return static_cast<std::uint8_t>(in_[pos_++]);
+  }
+  template <class T>
+  T uint() {
+    static_assert(std::is_unsigned_v<T>);
+    need(sizeof(T));
+    std::uint64_t v = 0;
+    for (std::size_t i = 0; i < sizeof(T); ++i) v |= std::uint64_t{static_cast<unsigned char>(in_[pos_ + i])} << (8 * i);
+    pos_ += sizeof(T);
+    return static_cast<T>(v);
+  }
+  template <class T>
+  std::vector<T> uints() {
+    std::vector<T> v(count(sizeof(T)));
+    for (T& x : v) x = uint<T>();
+    return v;
+  }
   double f64() { return std::bit_cast<double>(u64()); }
   float f32() { return std::bit_cast<float>(u32()); }
   std::string str() {

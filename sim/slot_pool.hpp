@@ -35,6 +35,9 @@ class SlotPool {
   bool in_use(std::uint32_t i) const { return in_use_[i] != 0; }
   std::size_t capacity() const { return items_.size(); }
   void reserve(std::size_t n) { items_.reserve(n); }
+  // The released slots, the next to be reused last (for saving a pool:
+  // acquiring capacity() slots then releasing these in order rebuilds it).
+  const std::vector<std::uint32_t>& free_slots() const { return free_; }
 
  private:
   std::vector<T> items_;
