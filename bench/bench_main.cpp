@@ -17,6 +17,7 @@
 #include <map>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "models/experiment.hpp"
 #include "models/replicate.hpp"
@@ -313,6 +314,94 @@ void BM_DefaultExperimentFork(benchmark::State& state) {
   if (fork && g_full_seconds > 0) state.counters["speedup"] = g_full_seconds / per_run;
 }
 BENCHMARK(BM_DefaultExperimentFork)->Arg(0)->Arg(1)->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The same for the uncertainty analysis (experiments/default-uncertainty.toml,
+// reduced to its first 4 parameter draws of the 4 options, 2 replicates):
+// each draw has its own model parameters, so its own warm-up group; the
+// shared-premises option changes the setting and runs in full. Reports the
+// speed-up, the events simulated in each mode and the share saved.
+double g_uncertainty_full_seconds = 0;
+std::uint64_t g_uncertainty_full_events = 0;
+
+void BM_UncertaintyFork(benchmark::State& state) {
+  const bool fork = state.range(0) != 0;
+  static const models::Experiment ex = [] {
+    models::Experiment e =
+        models::load_experiment(std::string(PASSERELLE_SOURCE_DIR) + "/experiments/default-uncertainty.toml");
+    std::vector<models::ScenarioSpec> kept;
+    for (auto& sc : e.scenarios)
+      for (int k = 0; k < 4; ++k)
+        if (sc.name.size() > 3 && sc.name.ends_with("@d" + std::to_string(k))) kept.push_back(sc);
+    e.scenarios = std::move(kept);
+    return e;
+  }();
+  static const models::Setting setting = models::build_setting(ex);
+  models::RunOptions opt;
+  opt.threads = 1;
+  opt.fork = fork;
+  double wall = 0;
+  std::uint64_t events = 0;  // simulated: each replicate's own, less what forked ones copied
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const auto res = models::run_experiment(ex, setting, opt);
+    wall += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    events = 0;
+    for (const auto& sc : res.scenarios)
+      for (const auto& r : sc.replicates) events += r.events;
+    benchmark::DoNotOptimize(res.completed);
+  }
+  if (fork) {
+    // A forked replicate's count includes the warm-up's events, simulated
+    // once per group and replicate: the others were copied.
+    const auto plan = models::fork_plan(ex);
+    for (std::size_t g = 0; g < plan.groups; ++g) {
+      std::size_t members = 0, first = 0;
+      for (std::size_t s = ex.scenarios.size(); s-- > 0;)
+        if (plan.group[s] == static_cast<int>(g)) ++members, first = s;
+      for (int r = 0; r < ex.replicates; ++r) {
+        const models::RunSpec spec{r, models::replicate_seed(ex.seed, r), ex.horizon_weeks, ex.warmup_weeks, plan.week};
+        events -= (members - 1) * models::Replicate::warm_up(setting, ex.scenarios[first].params, spec)->events();
+      }
+    }
+  }
+  const double per_run = wall / static_cast<double>(state.iterations());
+  state.counters["scenarios"] = static_cast<double>(ex.scenarios.size());
+  state.counters["events_simulated"] = static_cast<double>(events);
+  state.counters["wall_s"] = per_run;
+  if (!fork) {
+    g_uncertainty_full_seconds = per_run;
+    g_uncertainty_full_events = events;
+  } else if (g_uncertainty_full_seconds > 0) {
+    state.counters["speedup"] = g_uncertainty_full_seconds / per_run;
+    state.counters["events_saved_share"] =
+        1.0 - static_cast<double>(events) / static_cast<double>(g_uncertainty_full_events);
+  }
+}
+BENCHMARK(BM_UncertaintyFork)->Arg(0)->Arg(1)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+
+// A saved state's size (run --save-state, models/replicate_state.cpp): the
+// default experiment's replicate at the end of its warm-up, encoded, in
+// bytes per resident, and the time to save and restore it.
+void BM_SavedStateSize(benchmark::State& state) {
+  static const models::Experiment ex =
+      models::load_experiment(std::string(PASSERELLE_SOURCE_DIR) + "/experiments/default.toml");
+  static const models::Setting setting = models::build_setting(ex);
+  const models::RunSpec spec{0, models::replicate_seed(ex.seed, 0), ex.horizon_weeks, ex.warmup_weeks,
+                             ex.warmup_weeks};
+  const auto warm = models::Replicate::warm_up(setting, ex.scenarios[0].params, spec);
+  std::size_t bytes = 0;
+  for (auto _ : state) {
+    const std::string saved = warm->save_state();
+    const auto back = models::Replicate::restore_state(setting, ex.scenarios[0].params, spec, saved, "bench");
+    bytes = saved.size();
+    benchmark::DoNotOptimize(back->events());
+  }
+  state.counters["bytes"] = static_cast<double>(bytes);
+  state.counters["residents"] = static_cast<double>(warm->residents().size());
+  state.counters["bytes_per_resident"] = static_cast<double>(bytes) / static_cast<double>(warm->residents().size());
+  state.counters["open_needs"] = static_cast<double>(warm->open_needs());
+}
+BENCHMARK(BM_SavedStateSize)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 
