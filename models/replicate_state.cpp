@@ -25,8 +25,8 @@ constexpr std::uint32_t kStateMagic = 0x54535052;  // "RPST"
 // Every member of these records is listed below. If one fires, the record
 // changed: add the new member to the encoding, bump kStateFormat in
 // replicate_state_file.hpp, then update the size here.
-static_assert(sizeof(Need) == 88, "Need changed: update models/replicate_state.cpp");
-static_assert(sizeof(Gp) == 32, "Gp changed: update models/replicate_state.cpp");
+static_assert(sizeof(Need) == 104, "Need changed: update models/replicate_state.cpp");
+static_assert(sizeof(Gp) == 24, "Gp changed: update models/replicate_state.cpp");
 static_assert(sizeof(Worker) == 16, "Worker changed: update models/replicate_state.cpp");
 static_assert(sizeof(Service) == 112, "Service changed: update models/replicate_state.cpp");
 static_assert(sizeof(Residents) == 176, "Residents changed: update models/replicate_state.cpp");
@@ -117,7 +117,6 @@ std::uint64_t Replicate::build_fingerprint() const {
     w.u32(s.first_worker);
     w.u32(s.workers);
     w.u32(s.hours);
-    w.f64(s.background_rate);
   }
   for (const auto& spec : setting_.services) {
     w.u32(spec.locality);
@@ -162,6 +161,7 @@ std::string Replicate::save_state() const {
   w.u64(services_.size());
   for (const Service& s : services_) {
     for (std::uint32_t v : {s.capacity, s.active}) w.u32(v);
+    w.f64(s.background_rate);  // set when the run begins (pathway_background.cpp)
     w.u64(s.queue.size());
     for (std::uint32_t q : s.queue) w.u32(q);
   }
@@ -263,6 +263,7 @@ std::unique_ptr<Replicate> Replicate::restore_state(const Setting& setting, cons
   for (std::size_t s = 0; s < x.services_.size(); ++s) {
     x.services_[s].capacity = r.u32();
     x.services_[s].active = r.u32();
+    x.services_[s].background_rate = r.f64();
     queues[s].resize(r.count(4));
     for (std::uint32_t& q : queues[s]) q = r.u32();
   }
@@ -295,7 +296,10 @@ std::unique_ptr<Replicate> Replicate::restore_state(const Setting& setting, cons
   if (x.partner_order_.size() > cells || x.covering_.size() > cells || x.covering_built_.size() > cells ||
       x.nearby_.size() > setting.territory.size())
     r.fail("search indexes larger than the territory");
-  same_size(r.u64(), x.background_rng_.size(), "background streams");
+  // the streams of cases from outside the pathway: one per service, made
+  // when the run begins
+  x.background_rng_.resize(r.count(32));
+  if (!x.background_rng_.empty()) same_size(x.background_rng_.size(), x.services_.size(), "background streams");
   for (auto& s : x.background_rng_) s = get_stream(r);
   x.onset_rng_ = get_stream(r);
   x.onset_clock_ = r.f64();
