@@ -377,7 +377,7 @@ void BM_UncertaintyFork(benchmark::State& state) {
         1.0 - static_cast<double>(events) / static_cast<double>(g_uncertainty_full_events);
   }
 }
-BENCHMARK(BM_UncertaintyFork)->Arg(0)->Arg(1)->UseRealTime()->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_UncertaintyFork)->Arg(0)->Arg(1)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMillisecond);
 
 // A saved state's size (run --save-state, models/replicate_state.cpp): the
 // default experiment's replicate at the end of its warm-up, encoded, in

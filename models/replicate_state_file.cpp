@@ -210,7 +210,12 @@ std::shared_ptr<const SavedStates> SavedStates::load(const std::filesystem::path
   if (!std::filesystem::is_regular_file(path, ec))
     throw sim::InputError(what, 0, 0, "start_from: no such state file (write one with run --save-state W)");
   if (!sim::is_log(path)) throw sim::InputError(what, 0, 0, "not a saved-states file (written by run --save-state)");
-  const sim::LogContents log = sim::read_log(path);
+  sim::LogContents log;
+  try {
+    log = sim::read_log(path);
+  } catch (const sim::InputError&) {
+    throw sim::InputError(what, 0, 0, "the state file is truncated or corrupt in its header: save the states again");
+  }
   if (log.torn)
     throw sim::InputError(what, 0, 0,
                           "the state file is truncated or corrupt after byte " + std::to_string(log.valid_bytes) +
