@@ -113,6 +113,7 @@ std::string resume_command(const RunArgs& a) {
   if (!a.shard.empty()) c += " --shard " + a.shard;
   if (a.threads > 0) c += " --threads " + std::to_string(a.threads);
   for (const auto& s : a.sets) c += " --set " + shell_quote(s);
+  if (!a.start_from.empty()) c += " --start-from " + shell_quote(a.start_from);  // the same fork point
   return c + " --resume";
 }
 
