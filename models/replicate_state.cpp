@@ -282,20 +282,22 @@ std::unique_ptr<Replicate> Replicate::restore_state(const Setting& setting, cons
       t.last = r.i64();
     }
   }
+  // (sized by the constructor; entries are positions in by_theme_ for
+  // partner_order_, service indices for the others)
+  const std::size_t cells = x.partner_order_.size(), places = x.nearby_.size();
   x.partner_order_ = get_nested<std::uint32_t>(r);
   x.covering_ = get_nested<std::uint32_t>(r);
   x.covering_built_ = r.uints<std::uint8_t>();
   x.nearby_ = get_nested<std::uint32_t>(r);
-  const std::size_t cells = setting.territory.size() * kThemes;
-  for (const auto& order : x.partner_order_)
-    for (std::uint32_t i : order) check_index(r, i, setting.services.size(), "partner index");
+  if (x.partner_order_.size() != cells || x.covering_.size() != cells || x.covering_built_.size() != cells ||
+      x.nearby_.size() != places)
+    r.fail("search indexes sized for another territory");
+  for (std::size_t k = 0; k < cells; ++k)
+    for (std::uint32_t i : x.partner_order_[k]) check_index(r, i, x.by_theme_[k % kThemes].size(), "partner position");
   for (const auto& cover : x.covering_)
-    for (std::uint32_t i : cover) check_index(r, i, setting.services.size(), "covering service");
+    for (std::uint32_t i : cover) check_index(r, i, x.services_.size(), "covering service");
   for (const auto& near : x.nearby_)
-    for (std::uint32_t i : near) check_index(r, i, setting.services.size(), "nearby service");
-  if (x.partner_order_.size() > cells || x.covering_.size() > cells || x.covering_built_.size() > cells ||
-      x.nearby_.size() > setting.territory.size())
-    r.fail("search indexes larger than the territory");
+    for (std::uint32_t i : near) check_index(r, i, x.services_.size(), "nearby service");
   // the streams of cases from outside the pathway: one per service, made
   // when the run begins
   x.background_rng_.resize(r.count(32));
@@ -319,6 +321,7 @@ std::unique_ptr<Replicate> Replicate::restore_state(const Setting& setting, cons
       if (n.service != kNone) check_index(r, n.service, x.services_.size(), "need service");
       if (n.worker != kNone) check_index(r, n.worker, x.workers_.size(), "need worker");
       if (n.gp != kNone) check_index(r, n.gp, x.gps_.size(), "need GP");
+      if (n.handler != kNoHandler) r.fail("a need taken over by an intervention (none is attached)");
     }
   }
   const auto free = r.uints<std::uint32_t>();

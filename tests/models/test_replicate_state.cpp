@@ -15,6 +15,7 @@
 #include "models/replicate_state_file.hpp"
 #include "models/run.hpp"
 #include "sim/input_error.hpp"
+#include "sim/random.hpp"
 #include "sim/record_log.hpp"
 
 namespace fs = std::filesystem;
@@ -218,4 +219,37 @@ TEST(SavedState, AReplicateWithInterventionsAttachedIsNotSaved) {
   const auto& sc = ex.scenarios[3];  // vade_mecum attached at construction
   models::Replicate rep(setting, sc.params, {0, 1, 30, 12, 0}, sc.interventions);
   EXPECT_THROW(rep.save_state(), sim::RunError);
+}
+
+// The decoder itself, below the file's checksums: a state's bytes cut short
+// or with a byte changed (a few hundred places, fixed seed) are refused with
+// InputError or RunError, or decode to a state within bounds — never a crash
+// or a read out of bounds (the sanitizer builds run this too).
+TEST(SavedState, DamagedStateBytesAreRefusedNotCrashedOn) {
+  const models::Experiment ex = models::parse_experiment(kExperiment, "s.toml");
+  const auto setting = models::build_setting(ex);
+  const auto& sc = ex.scenarios[0];
+  const models::RunSpec spec{0, models::replicate_seed(ex.seed, 0), ex.horizon_weeks, ex.warmup_weeks, 12};
+  const std::string bytes = models::Replicate::warm_up(setting, sc.params, spec)->save_state();
+  sim::Stream rng(99);
+  int refused = 0;
+  auto attempt = [&](const std::string& damaged) {
+    try {
+      const auto back = models::Replicate::restore_state(setting, sc.params, spec, damaged, "fuzz");
+      EXPECT_NE(back, nullptr);
+    } catch (const sim::InputError&) {
+      ++refused;
+    } catch (const sim::RunError&) {
+      ++refused;
+    }
+  };
+  for (int i = 0; i < 150; ++i) attempt(bytes.substr(0, rng.below(bytes.size())));
+  EXPECT_EQ(refused, 150);  // every cut is refused
+  for (int i = 0; i < 250; ++i) {
+    std::string damaged = bytes;
+    const std::size_t at = rng.below(damaged.size());
+    damaged[at] = static_cast<char>(damaged[at] ^ static_cast<char>(1 + rng.below(255)));
+    attempt(damaged);
+  }
+  EXPECT_GT(refused, 150 + 20);  // many changes are caught (lengths, indexes, ranges)
 }
