@@ -51,10 +51,9 @@ void put_need(sim::ByteWriter& w, const Need& n) {
   for (std::uint8_t v : {static_cast<std::uint8_t>(n.theme), static_cast<std::uint8_t>(n.state), n.urgency, n.hops,
                          n.attempts, n.handler})
     w.u8(v);
-  const bool bits[] = {n.medical, n.non_demand, n.disclosed, n.info_shared, n.reassessed, n.cohort, n.form_done,
-                       n.shared_plan};
-  unsigned flags = 0;
-  for (unsigned i = 0; i < 8; ++i) flags |= (bits[i] ? 1u : 0u) << i;
+  const unsigned flags = (n.medical ? 1u : 0u) | (n.non_demand ? 2u : 0u) | (n.disclosed ? 4u : 0u) |
+                         (n.info_shared ? 8u : 0u) | (n.reassessed ? 16u : 0u) | (n.cohort ? 32u : 0u) |
+                         (n.form_done ? 64u : 0u) | (n.shared_plan ? 128u : 0u);
   w.u8(static_cast<std::uint8_t>(flags));
   for (std::uint16_t d : n.draws) w.uint(d);
 }

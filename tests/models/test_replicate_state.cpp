@@ -253,3 +253,35 @@ TEST(SavedState, DamagedStateBytesAreRefusedNotCrashedOn) {
   }
   EXPECT_GT(refused, 150 + 20);  // many changes are caught (lengths, indexes, ranges)
 }
+
+TEST(SavedState, ForkWeekSetsTheForkPointAndTheFileDoesNotDependOnThreads) {
+  std::string text = kExperiment;
+  text.replace(text.find("seed = 7"), 8, "seed = 7\nfork_week = 6");
+  const models::Experiment ex = models::parse_experiment(text, "s.toml");
+  EXPECT_EQ(ex.fork_week, 6);
+  const auto plan = models::fork_plan(ex);
+  EXPECT_EQ(plan.week, 6);
+  EXPECT_EQ(plan.group[3], -1);  // "early" starts at week 3, before the fork point
+  std::string late = kExperiment;
+  late.replace(late.find("seed = 7"), 8, "seed = 7\nfork_week = 13");
+  try {
+    models::parse_experiment(late, "s.toml");
+    ADD_FAILURE() << "fork_week beyond the warm-up accepted";
+  } catch (const sim::InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("fork_week: must be at most warmup_weeks"), std::string::npos) << e.what();
+  }
+  // The same states, in the same order, whatever the threads.
+  const auto setting = models::build_setting(ex);
+  std::string files[2];
+  for (unsigned threads : {1u, 2u}) {
+    models::StateSaver saver(ex, 6);
+    models::RunOptions opt{threads, false, nullptr, true};
+    opt.save_to = &saver;
+    models::run_experiment(ex, setting, opt);
+    const fs::path file = temp("threads.state");
+    saver.write(file);
+    std::ifstream in(file, std::ios::binary);
+    files[threads - 1].assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  EXPECT_EQ(files[0], files[1]);
+}
