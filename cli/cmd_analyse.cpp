@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/src/compare.hpp"
+#include "analysis/src/decision_table.hpp"
 #include "cli/commands.hpp"
 #include "cli/python_tools.hpp"
 #include "sim/input_error.hpp"
@@ -31,7 +32,10 @@ Command add_compare(CLI::App& app) {
   c->add_flag("--all", a->all, "every summary metric, not only the key ones");
   return {c, [a] {
             const auto comps = analysis::compare_file(a->path, a->baseline);
-            std::cout << (a->json ? analysis::comparison_json(comps) : analysis::comparison_text(comps, a->all));
+            const auto decision = analysis::decision_table(a->path, a->baseline);  // printed first
+            if (a->json) std::cout << analysis::comparison_json(comps, &decision);
+            else std::cout << analysis::decision_text(decision) << (decision.options.empty() ? "" : "\n")
+                           << analysis::comparison_text(comps, a->all);
             return 0;
           }};
 }

@@ -136,7 +136,8 @@ def decision_context(res, colours):
     rows = [{"name": o.name, "colour": colours.get(o.name),
              "cells": [effect_cell(o.cost, 0), effect_cell(o.hours), effect_cell(o.days),
                        ratio_cell(o.cost_per_hour), ratio_cell(o.cost_per_day)]} for o in opts]
-    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts}
+    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts,
+            "net": economics.net_context(res, colours)}
 
 
 def experiment_context(res, colours):

@@ -57,5 +57,63 @@ class Acceptability(unittest.TestCase):
         self.assertGreater(g[-1], 40_000 / 1200)
 
 
+ECONOMICS = {"discount_rate": 0.035, "gp_hour_value_eur": 90.0, "worker_hour_value_eur": 30.0,
+             "wtp_per_gp_hour_eur": 60.0, "wtp_per_need_day_eur": 25.0, "horizon_years": 3.0}
+
+
+def with_economics(res, values=ECONOMICS):
+    for k, v in values.items():
+        res.attrs[f"economics.{k}"] = v
+        res.attrs[f"economics.{k}.source"] = "test"
+    return res
+
+
+class NetCostAndNetMonetaryBenefit(unittest.TestCase):
+    """Net cost, NMB and discounting on paired replicates without noise, whose
+    answer is exact (tests/analysis/common.fake_results: 52 measured weeks)."""
+
+    @classmethod
+    def setUpClass(cls):
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import common
+        # good: 20,000 EUR a year, 10 GP min/GP/week less (10 GPs: 86.7 h a year), 300 need-days fewer.
+        cls.res = with_economics(common.fake_results({"good": (20000, -10, -300, 0), "same": (0, 0, 0, 0)}))
+        cls.tab = economics.net_table(cls.res).set_index(["option", "metric"])
+        cls.hours = 10 * 10 * 52 / 60
+
+    def test_discounting_follows_the_has_convention(self):
+        self.assertEqual(economics.discounted_years(0.0, 2.5), 2.5)
+        self.assertEqual(economics.discounted_years(0.025, 1.0), 1.0)  # the first year is not discounted
+        self.assertAlmostEqual(economics.discounted_years(0.025, 1.5), 1 + 0.5 / 1.025)
+
+    def test_net_cost_subtracts_the_value_of_time_freed(self):
+        self.assertAlmostEqual(self.tab.loc[("good", "cost_eur_per_year"), "mean"], 20000)
+        self.assertAlmostEqual(self.tab.loc[("good", "net_cost_eur_per_year"), "mean"], 20000 - 90.0 * self.hours)
+
+    def test_nmb_values_both_effects_at_their_willingness_to_pay(self):
+        self.assertAlmostEqual(self.tab.loc[("good", "nmb_eur_per_year"), "mean"],
+                               60.0 * self.hours + 25.0 * 300 - 20000)
+
+    def test_horizon_totals_are_discounted_alike(self):
+        k = 1 + 1 / 1.035 + 1 / 1.035 ** 2
+        for m in ("cost_eur", "net_cost_eur", "nmb_eur"):
+            self.assertAlmostEqual(self.tab.loc[("good", m + "_horizon"), "mean"],
+                                   self.tab.loc[("good", m + "_per_year"), "mean"] * k)
+
+    def test_identical_option_is_zero_and_highest_nmb_is_chosen(self):
+        for m in ("cost_eur_per_year", "net_cost_eur_per_year", "nmb_eur_per_year"):
+            self.assertEqual(self.tab.loc[("same", m), "mean"], 0.0)
+        nmb = 60.0 * self.hours + 25.0 * 300 - 20000
+        best = economics.best_by_nmb(economics.net_table(self.res))
+        self.assertEqual(best, "good" if nmb > 0 else None)
+        dear = with_economics(self.res, {**ECONOMICS, "wtp_per_need_day_eur": 0.0, "wtp_per_gp_hour_eur": 0.0})
+        self.assertIsNone(economics.best_by_nmb(economics.net_table(dear)))  # nothing is worth paying for
+        with_economics(self.res)
+
+    def test_without_parameters_in_the_file_there_is_no_table(self):
+        import common
+        self.assertTrue(economics.net_table(common.fake_results({"good": (1, -1, -1, 0)})).empty)
+
+
 if __name__ == "__main__":
     unittest.main()
