@@ -90,12 +90,15 @@ std::string num(double v) {
   const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  return buf;
+  const std::string s = buf;
+  return s.find_first_not_of("-0.") == std::string::npos ? s.substr(s[0] == '-') : s;  // no "-0.000"
 }
 
-// "mean [low, high]"; the mean alone where there is no spread (a fixed cost).
+// "mean [low, high]"; the mean alone where there is no spread (a fixed cost;
+// rounding noise of identical runs), as report.ci_text.
 std::string with_ci(const Estimate& e) {
-  if (std::isnan(e.ci_low) || std::isnan(e.ci_high) || e.ci_low == e.ci_high) return num(e.mean);
+  const double scale = std::max({1.0, std::fabs(e.ci_low), std::fabs(e.ci_high)});
+  if (std::isnan(e.ci_low) || std::isnan(e.ci_high) || e.ci_high - e.ci_low <= 1e-9 * scale) return num(e.mean);
   return num(e.mean) + " [" + num(e.ci_low) + ", " + num(e.ci_high) + "]";
 }
 
