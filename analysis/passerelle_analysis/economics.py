@@ -213,12 +213,15 @@ def _interval(v, psa):
 
 
 NET_METRICS = [("cost_eur_per_year", "extra cost per year (EUR)"),
-               ("net_cost_eur_per_year", "net cost per year (EUR): cost − value of time freed"),
+               ("net_cost_eur_per_year", "net cost per year (EUR)"),
                ("time_value_eur_per_year", "value of GP and social-worker time freed per year (EUR)"),
                ("nmb_eur_per_year", "net monetary benefit per year (EUR)"),
-               ("cost_eur_horizon", "cost over the horizon, discounted (EUR)"),
-               ("net_cost_eur_horizon", "net cost over the horizon, discounted (EUR)"),
-               ("nmb_eur_horizon", "net monetary benefit over the horizon, discounted (EUR)")]
+               ("cost_eur_horizon", "cost over the horizon (EUR, discounted)"),
+               ("net_cost_eur_horizon", "net cost over the horizon (EUR, discounted)"),
+               ("nmb_eur_horizon", "NMB over the horizon (EUR, discounted)")]
+# In the report's table: the decision table above already has the extra cost.
+NET_SHOWN = ["net_cost_eur_per_year", "nmb_eur_per_year", "cost_eur_horizon", "net_cost_eur_horizon",
+             "nmb_eur_horizon"]
 
 
 def net_table(res):
@@ -277,8 +280,7 @@ def net_context(res, colours):
     econ = parameters(res)
     if tab.empty or not econ:
         return None
-    shown = [m for m, _ in NET_METRICS if m != "time_value_eur_per_year"]
-    label = dict(NET_METRICS)
+    shown, label = NET_SHOWN, dict(NET_METRICS)
     rows = []
     for sc in tab["option"].unique():
         t = tab[tab["option"] == sc].set_index("metric")

@@ -68,6 +68,11 @@ def with_economics(res, values=ECONOMICS):
     return res
 
 
+def economics_free():
+    import common
+    return common.fake_results({"good": (20000, -10, -300, 0)})
+
+
 class NetCostAndNetMonetaryBenefit(unittest.TestCase):
     """Net cost, NMB and discounting on paired replicates without noise, whose
     answer is exact (tests/analysis/common.fake_results: 52 measured weeks)."""
@@ -109,6 +114,15 @@ class NetCostAndNetMonetaryBenefit(unittest.TestCase):
         dear = with_economics(self.res, {**ECONOMICS, "wtp_per_need_day_eur": 0.0, "wtp_per_gp_hour_eur": 0.0})
         self.assertIsNone(economics.best_by_nmb(economics.net_table(dear)))  # nothing is worth paying for
         with_economics(self.res)
+
+    def test_report_shows_the_table_under_the_decision(self):
+        from passerelle_analysis import report
+        page = report.render(self.res)
+        decision_part = page[page.index('id="decision"'):page.index('id="experiment"')]
+        self.assertIn("Net cost and net monetary benefit", decision_part)
+        self.assertIn("Highest expected net monetary benefit", decision_part)
+        self.assertIn("3.50 %", decision_part)  # the file's discount rate, as written
+        self.assertNotIn("Net cost and net", report.render(economics_free()))
 
     def test_without_parameters_in_the_file_there_is_no_table(self):
         import common
