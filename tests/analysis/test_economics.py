@@ -129,5 +129,38 @@ class NetCostAndNetMonetaryBenefit(unittest.TestCase):
         self.assertTrue(economics.net_table(common.fake_results({"good": (1, -1, -1, 0)})).empty)
 
 
+class CompareAgreesWithThePage(unittest.TestCase):
+    """`passerelle compare --json` (C++) and economics.net_table (Python) give
+    the same net cost and NMB on a real run, with the same interval names."""
+
+    def test_same_numbers_same_names(self):
+        import json
+        import subprocess
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import common
+        from passerelle_analysis import load
+        try:
+            tmp, out = common.make_run()
+        except RuntimeError as e:  # no binary outside CTest
+            self.skipTest(str(e))
+        with tmp:
+            res = load(out)
+            self.assertEqual(set(economics.parameters(res)), set(economics.ECONOMIC_KEYS))
+            js = json.loads(subprocess.run([common.binary(), "compare", out, "--json"], check=True,
+                                           capture_output=True, text=True).stdout)
+        tab = economics.net_table(res).set_index(["option", "metric"])
+        self.assertEqual(js["decision"]["covers"], "Monte-Carlo")
+        self.assertTrue(js["decision"]["options"])
+        for o in js["decision"]["options"]:
+            for key in ("cost_eur_per_year", "net_cost_eur_per_year", "nmb_eur_per_year"):
+                py = tab.loc[(o["option"], key)]
+                for bound in ("mean", "ci_low", "ci_high"):  # one naming in both
+                    self.assertAlmostEqual(o[key][bound] or 0.0, 0.0 if np.isnan(py[bound]) else py[bound],
+                                           delta=1e-6 * max(1.0, abs(py[bound]) if np.isfinite(py[bound]) else 1),
+                                           msg=f"{o['option']} {key} {bound}")
+        first = next(iter(js["scenarios"].values()))
+        self.assertIn("ci_low", next(iter(first.values())))
+
+
 if __name__ == "__main__":
     unittest.main()
