@@ -25,7 +25,8 @@ Command add_compare(CLI::App& app) {
     bool json = false, all = false;
   };
   auto a = std::make_shared<Args>();
-  auto* c = app.add_subcommand("compare", "paired differences of each scenario against the baseline (95 % CI)");
+  auto* c = app.add_subcommand("compare", "the decision table (costs, net costs, effects, costs per unit, NMB, dominance), "
+                                         "then paired differences of each scenario against the baseline (95 % CI)");
   c->add_option("results", a->path, "results file (HDF5)")->required()->check(CLI::ExistingFile);
   c->add_option("--baseline", a->baseline, "scenario to compare against (default: the file's baseline)");
   c->add_flag("--json", a->json, "machine-readable output (every metric)");

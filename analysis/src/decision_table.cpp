@@ -262,13 +262,13 @@ std::string decision_text(const DecisionTable& t) {
     h.push_back({printable(o.name), num(o.cost_horizon), num(o.net_cost_horizon), num(o.gp_hours_horizon),
                  num(o.days_horizon), num(o.nmb_horizon)});
   print_table(out, h);
-  out << "\nNet cost = cost - GP hours freed x " << num(e.gp_hour_value_eur) << " EUR/h - social-worker hours freed x "
-      << num(e.worker_hour_value_eur) << " EUR/h. NMB (net monetary benefit) = " << num(e.wtp_per_gp_hour_eur)
-      << " EUR per GP hour freed + " << num(e.wtp_per_need_day_eur) << " EUR per need-day averted - cost; "
-      << "highest expected NMB: " << (best && best->nmb_per_year.mean > 0 ? printable(best->name) : printable(t.baseline))
-      << ". Costs per unit: mean cost / mean effect, bootstrap percentile interval over the paired replicates; '"
-      << kNoClearEffect << "' where the effect's interval spans zero. Economic parameters: [economics] "
-      << "(experiments/README.md).\n";
+  out << "\nHighest expected NMB: "
+      << (best && best->nmb_per_year.mean > 0 ? printable(best->name) : printable(t.baseline) + " (none above 0)")
+      << ".\nNet cost = cost - GP hours freed x " << num(e.gp_hour_value_eur) << " EUR/h - social-worker hours freed x "
+      << num(e.worker_hour_value_eur) << " EUR/h.\nNMB (net monetary benefit) = " << num(e.wtp_per_gp_hour_eur)
+      << " EUR per GP hour freed + " << num(e.wtp_per_need_day_eur) << " EUR per need-day averted - cost.\n"
+      << "Costs per unit: mean cost / mean effect, bootstrap percentile interval over the paired replicates;\n'"
+      << kNoClearEffect << "' where the effect's interval spans zero. Assumptions: [economics] (experiments/README.md).\n";
   if (t.file_has_uncertainty)
     out << "This file has parameter draws ([uncertainty]): the report's intervals cover parameters + Monte-Carlo.\n";
   return out.str();
