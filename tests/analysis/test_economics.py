@@ -7,7 +7,7 @@ import unittest
 sys.path.insert(0, os.environ.get("PASSERELLE_ANALYSIS_DIR", os.path.join(os.path.dirname(__file__), "../../analysis")))
 try:
     import numpy as np
-    from passerelle_analysis import economics
+    from passerelle_analysis import decision, economics
 except ImportError as e:  # a missing Debian module: skipped, not failed
     print(f"skipped: {e}")
     sys.exit(77)
@@ -160,6 +160,90 @@ class CompareAgreesWithThePage(unittest.TestCase):
                                            msg=f"{o['option']} {key} {bound}")
         first = next(iter(js["scenarios"].values()))
         self.assertIn("ci_low", next(iter(first.values())))
+
+
+PSA_EXPERIMENT = """
+[experiment]
+name = "psa"
+territory = "herbasse"
+replicates = 2
+horizon_weeks = 16
+warmup_weeks = 4
+seed = 5
+
+[[scenario]]
+name = "baseline"
+
+[[scenario]]
+name = "coordinator"
+[[scenario.intervention]]
+type = "coordinator"
+start_week = 4
+catchment = ["Crépol", "Montchenu"]
+
+[economics]
+discount_rate = 0.035
+
+[uncertainty]
+draws = 4
+[uncertainty.parameters]
+"gp.knows_well_share" = [0.05, 0.3]
+"""
+
+
+class ParameterDraws(unittest.TestCase):
+    """On a real [uncertainty] run: the report's loader skips the draws'
+    series but keeps their summaries, and the net table's per-draw values
+    agree with /uncertainty (the C++ pairing)."""
+
+    @classmethod
+    def setUpClass(cls):
+        import subprocess
+        import tempfile
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import common
+        try:
+            binary = common.binary()
+        except RuntimeError as e:  # no binary outside CTest
+            raise unittest.SkipTest(str(e))
+        cls.tmp = tempfile.TemporaryDirectory(prefix="passerelle-psa-")
+        exp, cls.out = os.path.join(cls.tmp.name, "e.toml"), os.path.join(cls.tmp.name, "o.h5")
+        with open(exp, "w", encoding="utf-8") as f:
+            f.write(PSA_EXPERIMENT)
+        subprocess.run([binary, "run", exp, "-o", cls.out, "--quiet", "--threads", "2"], check=True, timeout=120)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.tmp.cleanup()
+
+    def test_report_loader_skips_the_draws_series_only(self):
+        from passerelle_analysis import load
+        full, lean = load(self.out), load(self.out, draw_series=False)
+        self.assertEqual(len(full.summary), len(lean.summary))
+        self.assertEqual(full.draw_scenarios, lean.draw_scenarios)
+        self.assertTrue(set(full.draw_scenarios) & set(full.weekly["scenario"]))
+        self.assertFalse(set(lean.draw_scenarios) & set(lean.weekly["scenario"]))
+        self.assertEqual(set(full.main_scenarios), set(lean.weekly["scenario"]))
+
+    def test_per_draw_values_agree_with_the_file(self):
+        from passerelle_analysis import load
+        res = load(self.out, draw_series=False)
+        self.assertTrue(res.has_uncertainty)
+        x = economics.samples(res)["coordinator"]
+        self.assertEqual(len(x["cost"]), 4)
+        # Worker hours come from the draws' summaries, cost from /uncertainty: the
+        # same pairing recomputed from the summaries gives the same cost.
+        mine = {d: int(d.rsplit("@d", 1)[1]) for d in res.draw_scenarios if d.startswith("coordinator@")}
+        base = {f"baseline@d{k}": k for k in mine.values()}
+        per_draw = economics._paired_frame(res.summary, mine, base).groupby("unit").mean(numeric_only=True)
+        per_year = 52.0 / decision.measured_weeks(res)
+        np.testing.assert_allclose(per_draw["cost_eur"].to_numpy() * per_year, x["cost"], rtol=1e-9)
+        np.testing.assert_allclose(per_draw["worker_minutes"].to_numpy() * -per_year / 60, x["worker"], rtol=1e-9)
+        tab = economics.net_table(res).set_index(["option", "metric"])
+        lo, hi = np.percentile(x["cost"] - 88.33 * x["hours"] - 28.0 * x["worker"], [2.5, 97.5])
+        self.assertAlmostEqual(tab.loc[("coordinator", "net_cost_eur_per_year"), "ci_low"], lo)
+        self.assertAlmostEqual(tab.loc[("coordinator", "net_cost_eur_per_year"), "ci_high"], hi)
+        self.assertEqual(economics.parameters(res)["discount_rate"], (0.035, "experiment file ([economics])"))
 
 
 if __name__ == "__main__":
