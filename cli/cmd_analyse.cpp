@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "analysis/src/compare.hpp"
+#include "analysis/src/decision_table.hpp"
 #include "cli/commands.hpp"
 #include "cli/python_tools.hpp"
 #include "sim/input_error.hpp"
@@ -24,14 +25,18 @@ Command add_compare(CLI::App& app) {
     bool json = false, all = false;
   };
   auto a = std::make_shared<Args>();
-  auto* c = app.add_subcommand("compare", "paired differences of each scenario against the baseline (95 % CI)");
+  auto* c = app.add_subcommand("compare", "the decision table (costs, net costs, effects, costs per unit, NMB, dominance), "
+                                         "then paired differences of each scenario against the baseline (95 % CI)");
   c->add_option("results", a->path, "results file (HDF5)")->required()->check(CLI::ExistingFile);
   c->add_option("--baseline", a->baseline, "scenario to compare against (default: the file's baseline)");
   c->add_flag("--json", a->json, "machine-readable output (every metric)");
   c->add_flag("--all", a->all, "every summary metric, not only the key ones");
   return {c, [a] {
             const auto comps = analysis::compare_file(a->path, a->baseline);
-            std::cout << (a->json ? analysis::comparison_json(comps) : analysis::comparison_text(comps, a->all));
+            const auto decision = analysis::decision_table(a->path, a->baseline);  // printed first
+            if (a->json) std::cout << analysis::comparison_json(comps, &decision);
+            else std::cout << analysis::decision_text(decision) << (decision.options.empty() ? "" : "\n")
+                           << analysis::comparison_text(comps, a->all);
             return 0;
           }};
 }

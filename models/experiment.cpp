@@ -94,7 +94,8 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   Experiment ex;
   ex.file = file;
   ex.text = text;
-  check_keys(doc, file, "top-level", {"experiment", "synthetic", "parameters", "scenario", "sweep", "uncertainty"});
+  check_keys(doc, file, "top-level",
+             {"experiment", "synthetic", "parameters", "scenario", "sweep", "uncertainty", "economics"});
   const toml::table* head = doc.get_as<toml::table>("experiment");
   if (!head) throw InputError(file, 1, 1, "missing [experiment] table (name, territory, replicates, …)");
   check_keys(*head, file, "experiment",
@@ -186,6 +187,10 @@ Experiment parse_experiment(const std::string& text, const std::string& file) {
   ex.baseline = string_of(*head, "baseline", ex.scenarios.front().name, file, w);
   if (!seen.count(ex.baseline))
     throw toml_error(file, *head->get("baseline"), "experiment.baseline: no scenario named '" + ex.baseline + "'");
+  if (const toml::node* en = doc.get("economics")) {
+    if (!en->is_table()) throw toml_error(file, *en, "economics: expected a table of key = value (experiments/README.md)");
+    ex.economics = read_economics(*en->as_table(), file);
+  }
   if (const toml::node* un = doc.get("uncertainty")) {
     if (doc.get("sweep"))
       throw toml_error(file, *un, "uncertainty: an experiment may not have both [sweep] and [uncertainty] "

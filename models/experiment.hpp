@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "models/economics.hpp"
 #include "models/intervention.hpp"
 #include "models/parameters.hpp"
 #include "models/setting.hpp"
@@ -46,6 +47,7 @@ struct Experiment {
   sim::SyntheticOptions synthetic;
   std::vector<ScenarioSpec> scenarios;
   SweepDesign sweep;         // [sweep]: its points are the scenarios named sweep-NNNN
+  EconomicParams economics;  // [economics]: discounting, time values, willingness to pay
   UncertaintyDesign uncertainty;  // [uncertainty]: its draws are the scenarios named <option>@d<k>
   std::vector<std::string> overrides;  // `--set NAME=VALUE`, in order, already applied (models/overrides.hpp)
 };

@@ -18,8 +18,10 @@ prior ranges too; the page says which.
 import math
 
 import numpy as np
+import pandas as pd
 
 from . import decision
+from .stats import mean_ci
 
 
 def uses_draws(res):
@@ -100,3 +102,209 @@ def wtp_grid(pairs, points=41):
     k = 10.0 ** math.floor(math.log10(top))
     nice = next(m * k for m in (1, 2, 5, 10) if m * k >= top)  # 1-2-5 steps: readable axis ends
     return np.linspace(0.0, nice, points)
+
+
+# ---- Discounting, time valued in euros, net monetary benefit ----------------
+# The assumptions come from the experiment's [economics] table, written into
+# the results file as root attributes "economics.<key>" (value) and
+# "economics.<key>.source" (models/economics.cpp: defaults and sources;
+# experiments/README.md). A file without them (written before they existed)
+# gets no net or discounted figures: the page says so rather than guess.
+
+ECONOMIC_KEYS = ("discount_rate", "gp_hour_value_eur", "worker_hour_value_eur", "wtp_per_gp_hour_eur",
+                 "wtp_per_need_day_eur", "horizon_years")
+
+
+def parameters(res):
+    """{key: (value, source)} of the file's economic assumptions; {} when the
+    file has none."""
+    a = res.attrs
+    if not all(f"economics.{k}" in a for k in ECONOMIC_KEYS):
+        return {}
+    return {k: (float(a[f"economics.{k}"]), str(a.get(f"economics.{k}.source", ""))) for k in ECONOMIC_KEYS}
+
+
+def discounted_years(rate, years):
+    """Sum over years t = 0, 1, … of the share of year t inside the horizon
+    times (1 + rate)^-t (the first year undiscounted, HAS; a part year pro
+    rata): a constant flow X per year is worth X times this over the horizon.
+    As analysis/src/decision_table.cpp."""
+    total, t = 0.0, 0
+    while t < years:
+        total += min(1.0, years - t) * (1.0 + rate) ** -t
+        t += 1
+    return total
+
+
+def horizon_years(res, econ):
+    """The appraisal horizon: [economics] horizon_years, or the measured period."""
+    h = econ["horizon_years"][0]
+    return h if h > 0 else decision.measured_weeks(res) / 52.0
+
+
+# Per-year paired differences, sign chosen so that positive is good for the
+# effects: (summary field, factor per year given (per_year, gps)).
+_FIELDS = {"cost": ("cost_eur", lambda py, g: py),
+           "hours": ("gp_social_minutes_per_gp_week", lambda py, g: -g * 52.0 / 60.0),
+           "days": ("unmet_need_days", lambda py, g: -py),
+           "worker": ("worker_minutes", lambda py, g: -py / 60.0)}
+
+
+def _paired_frame(summary, scen_of, base_of):
+    """Paired differences per (unit, replicate): scen_of/base_of map a
+    scenario name to a unit key (the option's draw or None) on each side."""
+    fields = [f for f, _ in _FIELDS.values() if f in summary]
+    s = summary[summary["scenario"].isin(scen_of)].assign(unit=lambda d: d["scenario"].map(scen_of))
+    b = summary[summary["scenario"].isin(base_of)].assign(unit=lambda d: d["scenario"].map(base_of))
+    m = s.merge(b, on=["unit", "replicate"], suffixes=("", "_base"))
+    out = pd.DataFrame({"unit": m["unit"]})
+    for f in fields:
+        out[f] = m[f].to_numpy(dtype=float) - m[f + "_base"].to_numpy(dtype=float)
+    return out
+
+
+def samples(res):
+    """{option: {cost, hours, days, worker}: arrays}, one value per paired
+    replicate (Monte-Carlo) or, with an uncertainty analysis, per parameter
+    draw: cost, hours and days from /uncertainty (as decision.py), social-worker
+    hours from the draws' scenarios (the mean over the draw's replicates of
+    the paired difference from the baseline's same draw). Per year, whole
+    territory; a missing field (worker_minutes in old files) gives zeros."""
+    weeks = decision.measured_weeks(res)
+    gps = float(res.attrs.get("gps") or math.nan)
+    if not weeks > 0:
+        return {}
+    per_year = 52.0 / weeks
+    draws = getattr(res, "draw_scenarios", [])
+    psa = getattr(res, "has_uncertainty", False)
+    out = {}
+    for sc in res.main_scenarios:
+        if sc == res.baseline:
+            continue
+        if psa:
+            u = res.uncertainty[res.uncertainty["option"] == sc].sort_values("draw").set_index("draw")
+            vals = {"cost": u["cost_eur_per_year"], "hours": u["gp_hours_freed_per_year"],
+                    "days": u["unmet_need_days_averted"]}
+            mine = {d: int(d.rsplit("@d", 1)[1]) for d in draws if d.rsplit("@d", 1)[0] == sc}
+            base = {f"{res.baseline}@d{k}": k for k in mine.values()}
+            w = _paired_frame(res.summary, mine, base).groupby("unit").mean(numeric_only=True) if mine else None
+            f, k = _FIELDS["worker"]
+            vals["worker"] = (w[f].reindex(u.index) * k(per_year, gps) if w is not None and f in w
+                              else pd.Series(0.0, index=u.index))
+            frame = pd.DataFrame(vals).dropna()
+            vals = {c: frame[c].to_numpy(dtype=float) for c in frame}
+        else:
+            diff = _paired_frame(res.summary, {sc: 0}, {res.baseline: 0}).dropna()
+            vals = {key: (diff[f].to_numpy(dtype=float) if f in diff else np.zeros(len(diff))) * k(per_year, gps)
+                    for key, (f, k) in _FIELDS.items()}
+        if len(vals["cost"]) >= 2:
+            out[sc] = vals
+    return out
+
+
+def _interval(v, psa):
+    """Mean and 95 % interval: Student t of the mean over replicates, or the
+    2.5th-97.5th percentiles over parameter draws (as decision.py)."""
+    if psa:
+        lo, hi = np.percentile(v, [2.5, 97.5])
+        return float(v.mean()), float(lo), float(hi)
+    m, lo, hi, _ = mean_ci(v)
+    return m, lo, hi
+
+
+NET_METRICS = [("cost_eur_per_year", "extra cost per year (EUR)"),
+               ("net_cost_eur_per_year", "net cost per year (EUR)"),
+               ("time_value_eur_per_year", "value of GP and social-worker time freed per year (EUR)"),
+               ("nmb_eur_per_year", "net monetary benefit per year (EUR)"),
+               ("cost_eur_horizon", "cost over the horizon (EUR, discounted)"),
+               ("net_cost_eur_horizon", "net cost over the horizon (EUR, discounted)"),
+               ("nmb_eur_horizon", "NMB over the horizon (EUR, discounted)")]
+# In the report's table: the decision table above already has the extra cost.
+NET_SHOWN = ["net_cost_eur_per_year", "nmb_eur_per_year", "cost_eur_horizon", "net_cost_eur_horizon",
+             "nmb_eur_horizon"]
+
+
+def net_table(res):
+    """The health-economic table: one row per option and metric (NET_METRICS)
+    with mean, ci_low, ci_high (the same names as the comparisons frame and
+    `compare --json`). Net cost = cost − gp_hour_value × GP hours freed −
+    worker_hour_value × social-worker hours freed; NMB = wtp_per_gp_hour × GP
+    hours freed + wtp_per_need_day × need-days averted − cost (the
+    baseline's is 0); horizon figures are the per-year ones times
+    discounted_years (costs and effects discounted alike, HAS). Empty
+    without economic parameters in the file."""
+    econ = parameters(res)
+    cols = ["option", "metric", "mean", "ci_low", "ci_high"]
+    if not econ:
+        return pd.DataFrame(columns=cols)
+    v = {k: val for k, (val, _) in econ.items()}
+    factor = discounted_years(v["discount_rate"], horizon_years(res, econ))
+    psa = getattr(res, "has_uncertainty", False)
+    rows = []
+    for sc, x in samples(res).items():
+        time_value = v["gp_hour_value_eur"] * x["hours"] + v["worker_hour_value_eur"] * x["worker"]
+        per_year = {"cost_eur_per_year": x["cost"], "net_cost_eur_per_year": x["cost"] - time_value,
+                    "time_value_eur_per_year": time_value,
+                    "nmb_eur_per_year": v["wtp_per_gp_hour_eur"] * x["hours"] +
+                    v["wtp_per_need_day_eur"] * x["days"] - x["cost"]}
+        for m, a in per_year.items():
+            rows.append([sc, m, *_interval(a, psa)])
+        for m in ("cost_eur", "net_cost_eur", "nmb_eur"):
+            mean, lo, hi = _interval(per_year[m + "_per_year"], psa)
+            rows.append([sc, m + "_horizon", mean * factor, lo * factor, hi * factor])
+    return pd.DataFrame(rows, columns=cols)
+
+
+def best_by_nmb(table):
+    """The option with the highest expected NMB per year, or None (the
+    baseline) when no option's is above 0."""
+    t = table[table["metric"] == "nmb_eur_per_year"]
+    if t.empty or not (t["mean"] > 0).any():
+        return None
+    return t.loc[t["mean"].idxmax(), "option"]
+
+
+PARAMETER_LABELS = {"discount_rate": ("discount rate", "per year"),
+                    "gp_hour_value_eur": ("value of a GP hour", "EUR/h"),
+                    "worker_hour_value_eur": ("value of a social-worker hour", "EUR/h"),
+                    "wtp_per_gp_hour_eur": ("willingness to pay per GP hour freed", "EUR/h"),
+                    "wtp_per_need_day_eur": ("willingness to pay per need-day averted", "EUR/need-day"),
+                    "horizon_years": ("appraisal horizon (0: the measured period)", "years")}
+
+
+def net_context(res, colours):
+    """The report's net-cost and NMB table (under the decision table): cells
+    as report.cell; None without economic parameters in the file."""
+    from .report import cell, fmt  # one number format for the page
+    tab = net_table(res)
+    econ = parameters(res)
+    if tab.empty or not econ:
+        return None
+    shown, label = NET_SHOWN, dict(NET_METRICS)
+    rows = []
+    for sc in tab["option"].unique():
+        t = tab[tab["option"] == sc].set_index("metric")
+        cells = []
+        for m in shown:
+            r = t.loc[m]
+            c = cell(r["mean"], r["ci_low"], r["ci_high"])
+            if m.startswith("nmb") and r["ci_low"] > 0:
+                c["cls"] += " good"
+            elif m.startswith("nmb") and r["ci_high"] < 0:
+                c["cls"] += " bad"
+            cells.append(c)
+        rows.append({"name": sc, "colour": colours.get(sc), "cells": cells})
+    v = {k: val for k, (val, _) in econ.items()}
+    years = horizon_years(res, econ)
+    best = best_by_nmb(tab)
+    params = [{"name": PARAMETER_LABELS[k][0], "cells": [
+        {"text": fmt(100 * val) + " %" if k == "discount_rate" else fmt(val), "ci": None, "cls": "n"},
+        {"text": PARAMETER_LABELS[k][1], "ci": None, "cls": "txt"}, {"text": src, "ci": None, "cls": "txt"}]}
+        for k, (val, src) in econ.items()]
+    return {"head": ["option"] + [label[m] for m in shown], "rows": rows,
+            "best": best if best is not None else res.baseline, "best_is_baseline": best is None,
+            "years": fmt(years), "rate": fmt(100 * v["discount_rate"]),
+            "factor": fmt(discounted_years(v["discount_rate"], years)),
+            "gp_value": fmt(v["gp_hour_value_eur"]), "worker_value": fmt(v["worker_hour_value_eur"]),
+            "wtp_hour": fmt(v["wtp_per_gp_hour_eur"]), "wtp_day": fmt(v["wtp_per_need_day_eur"]),
+            "params": {"head": ["assumption", "value", "unit", "source"], "rows": params}}

@@ -141,9 +141,12 @@ def _uncertainty(f):
     return draws, ceac
 
 
-def load(path):
+def load(path, draw_series=True):
     """Reads a results file. Raises OSError if it is not a readable HDF5 file
-    and KeyError if it lacks the scenario list."""
+    and KeyError if it lacks the scenario list. draw_series=False skips the
+    weekly series, breakdowns and parameter lists of [uncertainty] draw
+    scenarios (their summaries are still read): the report uses none of them,
+    and reading them made it ~5x slower with 50 draws (experiments/README.md)."""
     with h5py.File(path, "r") as f:
         attrs = {k: _attr(f, k) for k in f.attrs}
         scenarios = attrs.get("scenarios")
@@ -157,15 +160,20 @@ def load(path):
         for sc in scenarios:
             g = f["scenarios"][sc]
             descriptions[sc] = _attr(g, "description", "")
-            if "uncertainty_draw" in g.attrs:
+            is_draw = "uncertainty_draw" in g.attrs
+            if is_draw:
                 draw_scenarios.append(sc)
             tab = g["summary"][()]
             fields = list(tab.dtype.names)
-            for name, unit in zip(_attr(g["summary"], "fields", fields), _attr(g["summary"], "units", [""] * len(fields))):
-                units.setdefault(name, unit)
+            if not (is_draw and units):  # a draw has its option's fields: no need to read them again
+                for name, unit in zip(_attr(g["summary"], "fields", fields),
+                                      _attr(g["summary"], "units", [""] * len(fields))):
+                    units.setdefault(name, unit)
             df = pd.DataFrame({name: tab[name] for name in fields})
             df.insert(0, "scenario", sc)
             summary.append(df)
+            if is_draw and not draw_series:
+                continue
             reps = _replicates(df, len(df))
             if "weekly" in g:
                 for m in g["weekly"]:

@@ -136,7 +136,8 @@ def decision_context(res, colours):
     rows = [{"name": o.name, "colour": colours.get(o.name),
              "cells": [effect_cell(o.cost, 0), effect_cell(o.hours), effect_cell(o.days),
                        ratio_cell(o.cost_per_hour), ratio_cell(o.cost_per_day)]} for o in opts]
-    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts}
+    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts,
+            "net": economics.net_context(res, colours)}
 
 
 def experiment_context(res, colours):
@@ -388,7 +389,7 @@ def _write(page, output_path):
 
 def write_report(results_path, output_path):
     """Reads a results file and writes the report; returns the output path."""
-    _write(render(load(results_path)), output_path)
+    _write(render(load(results_path, draw_series=False)), output_path)
     return output_path
 
 
@@ -399,7 +400,7 @@ def main(argv=None):
     ap.add_argument("-o", "--output", required=True, help="report file (HTML)")
     args = ap.parse_args(argv)
     try:
-        res = load(args.results)
+        res = load(args.results, draw_series=False)  # the page shows no draw's series
     except (OSError, KeyError) as e:  # exit 2: bad input, as the C++ commands
         print(f"passerelle report: cannot read {args.results}: {e}", file=sys.stderr)
         return 2

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "analysis/src/decision_table.hpp"
 #include "analysis/src/json_text.hpp"
 #include "analysis/src/summary.hpp"
 #include "models/run.hpp"
@@ -219,6 +220,7 @@ void write_analysis(sim::h5::Writer& w, const Experiment& ex, const Setting& set
         comps.push_back(compare_tables(sc.name, summary_table(sc, ex), base->name, base_table, ctx));
     write_comparisons(w, comps);
   }
+  write_economics(w, ex.economics);
   write_sensitivity(w, ex, res);
 }
 
@@ -282,16 +284,60 @@ std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool a
   return out.str();
 }
 
-std::string comparison_json(const std::vector<ScenarioComparison>& comps) {
+namespace {
+Json estimate_json(const Estimate& e) {
+  return Json{{"mean", json_num(e.mean)}, {"ci_low", json_num(e.ci_low)}, {"ci_high", json_num(e.ci_high)}};
+}
+Json ratio_json(const CostRatio& r) {
+  Json j = estimate_json(r.value);
+  j["status"] = r.status;
+  return j;
+}
+
+Json decision_json(const DecisionTable& t) {
+  Json j;
+  j["covers"] = t.covers;
+  j["horizon_years"] = json_num(t.horizon_years);
+  j["discounted_years"] = json_num(t.discount_factor);
+  Json& econ = j["economics"] = Json::object();
+  for (std::size_t i = 0; i < models::economic_fields().size(); ++i) {
+    const auto& f = models::economic_fields()[i];
+    econ[f.key] = Json{{"value", json_num(t.economics.*f.member)}, {"unit", f.unit},
+                       {"source", i < t.economics_sources.size() ? t.economics_sources[i] : ""}};
+  }
+  Json& opts = j["options"] = Json::array();
+  for (const auto& o : t.options)
+    opts.push_back(Json{{"option", o.name},
+                        {"cost_eur_per_year", estimate_json(o.cost_per_year)},
+                        {"net_cost_eur_per_year", estimate_json(o.net_cost_per_year)},
+                        {"gp_hours_freed_per_year", estimate_json(o.gp_hours_freed)},
+                        {"worker_hours_freed_per_year", estimate_json(o.worker_hours_freed)},
+                        {"unmet_need_days_averted", estimate_json(o.days_averted)},
+                        {"nmb_eur_per_year", estimate_json(o.nmb_per_year)},
+                        {"cost_per_gp_hour_freed", ratio_json(o.cost_per_gp_hour)},
+                        {"cost_per_unmet_need_day_averted", ratio_json(o.cost_per_need_day)},
+                        {"horizon", Json{{"cost_eur", json_num(o.cost_horizon)},
+                                         {"net_cost_eur", json_num(o.net_cost_horizon)},
+                                         {"gp_hours_freed", json_num(o.gp_hours_horizon)},
+                                         {"unmet_need_days_averted", json_num(o.days_horizon)},
+                                         {"nmb_eur", json_num(o.nmb_horizon)}}},
+                        {"dominated_by", o.dominated_by.empty() ? Json(nullptr) : Json(o.dominated_by)},
+                        {"n", o.n}});
+  return j;
+}
+}  // namespace
+
+std::string comparison_json(const std::vector<ScenarioComparison>& comps, const DecisionTable* decision) {
   Json j;
   j["baseline"] = comps.empty() ? Json(nullptr) : Json(comps.front().baseline);
+  if (decision) j["decision"] = decision_json(*decision);
   Json& scenarios = j["scenarios"] = Json::object();
   for (const auto& c : comps) {
     Json& row = scenarios[c.scenario] = Json::object();
     for (const auto& m : c.metrics)
       row[m.metric] = Json{{"baseline_mean", json_num(m.baseline_mean)}, {"scenario_mean", json_num(m.scenario_mean)},
-                           {"mean_diff", json_num(m.mean_diff)},         {"ci95_low", json_num(m.ci_low)},
-                           {"ci95_high", json_num(m.ci_high)},           {"rel_pct", json_num(m.rel_pct)},
+                           {"mean_diff", json_num(m.mean_diff)},         {"ci_low", json_num(m.ci_low)},
+                           {"ci_high", json_num(m.ci_high)},           {"rel_pct", json_num(m.rel_pct)},
                            {"n", m.n},                                   {"units", m.units}};
   }
   return j.dump() + "\n";

@@ -91,6 +91,10 @@ void write_comparisons(sim::h5::Writer& w, const std::vector<ScenarioComparison>
 // `passerelle compare`: text for a terminal (key metrics of the named
 // scenarios, or every metric of every scenario) or JSON (everything).
 std::string comparison_text(const std::vector<ScenarioComparison>& comps, bool all_metrics);
-std::string comparison_json(const std::vector<ScenarioComparison>& comps);
+// JSON intervals are "ci_low"/"ci_high", as the Python data frames (renamed
+// from "ci95_low"/"ci95_high"); `decision` (decision_table.hpp) adds the
+// decision table under "decision".
+struct DecisionTable;
+std::string comparison_json(const std::vector<ScenarioComparison>& comps, const DecisionTable* decision = nullptr);
 
 }  // namespace analysis

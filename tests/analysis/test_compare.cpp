@@ -204,9 +204,14 @@ TEST(Compare, CommandLine) {
   std::string text;
   EXPECT_EQ(sh(bin + " compare " + h5, &text), 0);
   EXPECT_NE(text.find("strict vs base"), std::string::npos) << text;
+  EXPECT_LT(text.find("Decision:"), text.find("strict vs base")) << text;  // the decision table first
   EXPECT_NE(text.find("gp_hours_freed_per_year"), std::string::npos);
   EXPECT_EQ(sh(bin + " compare " + h5 + " --baseline strict --json", &text), 0);
   EXPECT_EQ(text.rfind("{\"baseline\":\"strict\"", 0), 0u) << text;
+  // Intervals named as in the Python data frames; the decision table first.
+  EXPECT_NE(text.find("\"ci_low\""), std::string::npos);
+  EXPECT_EQ(text.find("ci95_low"), std::string::npos);
+  EXPECT_NE(text.find("\"decision\":{\"covers\":\"Monte-Carlo\""), std::string::npos) << text;
   EXPECT_EQ(sh(bin + " compare " + h5 + " --baseline nope", &text), 2);
   EXPECT_NE(text.find("nope"), std::string::npos);
   fs::remove_all(dir);

@@ -89,16 +89,41 @@ class NoClearEffect(unittest.TestCase):
         self.assertEqual(cells[4], decision.NO_CLEAR_EFFECT)
         self.assertIn(decision.INTERVAL_LABEL, page_text(self.page)[0])
 
-    def test_fieller(self):
+    def test_bootstrap_interval_covers_a_known_ratio_at_its_nominal_rate(self):
+        # 200 synthetic data sets of 30 paired replicates whose ratio of means is 3.
         rng = np.random.default_rng(3)
-        den = 10 + rng.normal(0, 1, 50)
-        num = 3 * den + rng.normal(0, 0.5, 50)
-        lo, hi = decision.fieller(num, den)
-        self.assertLess(lo, num.mean() / den.mean())
-        self.assertGreater(hi, num.mean() / den.mean())
-        self.assertLess(hi - lo, 0.2)
-        lo, hi = decision.fieller(num, rng.normal(0, 1, 50))  # denominator spans zero: unbounded
-        self.assertTrue(math.isnan(lo) and math.isnan(hi))
+        sets, covered = 200, 0
+        for k in range(sets):
+            den = 10 + rng.normal(0, 2, 30)
+            num = 3 * den + rng.normal(0, 4, 30)
+            lo, hi = decision.bootstrap_ratio(num, den, resamples=1000, seed=k)
+            covered += lo <= 3.0 <= hi
+        tol = 3 * math.sqrt(0.95 * 0.05 / sets)  # 3 binomial standard deviations
+        self.assertLess(abs(covered / sets - 0.95), tol, covered)
+        self.assertTrue(all(math.isnan(x) for x in decision.bootstrap_ratio([1.0], [2.0])))  # one pair: none
+
+    def test_ratio_interval_is_the_bootstrap_one(self):
+        r = self.opts["clear"].cost_per_day
+        self.assertEqual(r.status, "value")
+        self.assertLess(r.low, r.value)
+        self.assertGreater(r.high, r.value)
+
+    def test_identical_to_baseline_gives_zero_and_no_ratio(self):
+        res = common.fake_results({"same": (0, 0, 0, 0)})
+        same = decision.options(res)[0]
+        self.assertEqual(same.cost.mean, 0.0)
+        self.assertEqual(same.hours.mean, 0.0)
+        self.assertEqual(same.days.mean, 0.0)
+        self.assertEqual(same.cost_per_hour.status, decision.NO_CLEAR_EFFECT)
+        self.assertEqual(same.cost_per_day.status, decision.NO_CLEAR_EFFECT)
+        self.assertEqual(decision.dominated([same], res.baseline), [])  # costs nothing more: not dominated
+
+    def test_dominated_option_is_labelled(self):
+        dom = {o.name: by for o, by in decision.dominated(list(self.opts.values()), self.res.baseline)}
+        self.assertEqual(dom.get("dearer"), "clear")
+        self.assertEqual(dom.get("noisy"), self.res.baseline)
+        self.assertNotIn("clear", dom)
+        self.assertIn("Dominated:", page_text(self.page)[0])
 
     def test_sentences_follow_the_numbers(self):
         text = page_text(self.page)[0]
@@ -251,6 +276,12 @@ class Uncertainty(unittest.TestCase):
             for e in (o.cost, o.hours, o.days):
                 self.assertEqual(e.label, decision.PSA_INTERVAL_LABEL)
         self.assertEqual(decision.interval_label(self.res), decision.PSA_INTERVAL_LABEL)
+
+    def test_ratio_interval_bootstraps_the_draws(self):
+        noisy = self.opts["noisy"]
+        self.assertEqual(noisy.cost_per_day.status, "value")  # 600 ± 200 need-days: clear across the draws
+        self.assertLess(noisy.cost_per_day.low, noisy.cost_per_day.value)
+        self.assertGreater(noisy.cost_per_day.high, noisy.cost_per_day.value)
 
     def test_labels_say_what_each_interval_covers(self):
         decision_part = self.page[self.page.index('id="decision"'):self.page.index('id="experiment"')]
