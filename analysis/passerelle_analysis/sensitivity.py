@@ -188,6 +188,7 @@ class BreakEven:
     share_crossing: float = math.nan   # share of bootstrap resamples that cross at all
     several: bool = False              # the mean curve crosses more than once (the first is given)
     sign_below: float = math.nan       # the gain's sign below the break-even (+1: a gain below)
+    sign_all: float = math.nan         # without a break-even: +1 a gain throughout, -1 a loss, 0 none
     method: str = ""                   # "interpolation" (one parameter) or "linear model" (several)
     lo: float = math.nan               # the swept range
     hi: float = math.nan
@@ -234,6 +235,10 @@ def break_even(x, gains_by_replicate, j, parameter, metric, lo, hi, bootstrap=10
             ok = np.isfinite(mean)
             slope = np.polyfit(x[ok, j], mean[ok], 1)[0] if ok.sum() > 1 else 0
             out.sign_below = float(-np.sign(slope))
+    else:
+        fin = mean[np.isfinite(mean)]
+        if fin.size:
+            out.sign_all = 1.0 if (fin > 0).all() else -1.0 if (fin < 0).all() else 0.0
     rng = np.random.default_rng(seed)
     reps = g.shape[1]
     found = []
@@ -253,8 +258,9 @@ def break_even_text(b, unit=""):
     """One sentence for the report and the tool's text output."""
     u = f" {unit}" if unit else ""
     if not math.isfinite(b.value):
+        what = {1.0: ": a gain throughout", -1.0: ": a loss throughout", 0.0: ": no change"}.get(b.sign_all, "")
         return (f"{b.metric}: no break-even in the swept range of {b.parameter} "
-                f"({b.lo:.4g} to {b.hi:.4g}{u}).")
+                f"({b.lo:.4g} to {b.hi:.4g}{u}){what}.")
     s = f"{b.metric} cross zero at {b.parameter} = {b.value:.3g}{u}"
     if math.isfinite(b.low):
         s += f" (95 % interval over replicates {b.low:.3g} to {b.high:.3g}"
@@ -300,9 +306,9 @@ class SweepAnalysis:
     units: dict                                   # parameter -> unit ("" unknown)
     frame: pd.DataFrame                           # sweep_frame
     means: pd.DataFrame                           # point (design order) x gain means, with parameters
-    sobol: dict = field(default_factory=dict)     # metric -> DataFrame (pick-freeze or chaos)
-    sobol_kind: str = ""                          # "pick-freeze (Martinez)" or "polynomial chaos"
-    q2: dict = field(default_factory=dict)        # metric -> Q² (chaos only)
+    sobol: dict = field(default_factory=dict)     # metric -> DataFrame: pick-freeze (Martinez, bootstrap)
+    chaos: dict = field(default_factory=dict)     # metric -> DataFrame: polynomial-chaos surrogate
+    q2: dict = field(default_factory=dict)        # metric -> the surrogate's cross-validated Q²
     morris: dict = field(default_factory=dict)    # metric -> DataFrame
     break_even: list = field(default_factory=list)
     note: str = ""                                # why something is missing
@@ -360,18 +366,19 @@ def analyse_sweep(res, bootstrap=300):
                         frame, means)
     x = means[params].to_numpy(float)
     try:
+        # Any sample that fills the ranges (lhs, or the pick-freeze design's
+        # own points): the surrogate's indices, with its Q².
+        if out.method in ("lhs", "sobol") and len(x) >= len(params) + 3:
+            for m in gains:
+                c = sobol_chaos(x, means[m].to_numpy(float), lower, upper, params)
+                if math.isfinite(c.q2):
+                    out.chaos[m], out.q2[m] = c.table, c.q2
+        # The pick-freeze estimator: unbiased whatever the response, noisy at small N.
         if out.method == "sobol" and "base_samples" in attrs:
-            out.sobol_kind = "pick-freeze design, Martinez estimator, 95 % bootstrap intervals"
             for m in gains:
                 y = means[m].to_numpy(float)
                 if np.isfinite(y).all() and np.ptp(y) > 0:
                     out.sobol[m] = sobol_pick_freeze(y, attrs["base_samples"], params, bootstrap=bootstrap)
-        elif out.method in ("lhs", "sobol") and len(x) >= len(params) + 3:
-            out.sobol_kind = "polynomial-chaos surrogate of the sweep points"
-            for m in gains:
-                c = sobol_chaos(x, means[m].to_numpy(float), lower, upper, params)
-                if math.isfinite(c.q2):
-                    out.sobol[m], out.q2[m] = c.table, c.q2
     except ImportError as e:
         out.note = str(e)
     if out.method == "morris" and "trajectories" in attrs:

@@ -127,8 +127,12 @@ def assumed_table(res, unc, sweep):
     elif sweep is not None:
         option = sweep_source(res)
         for m, label, _, _ in sa.GAINS[:2]:
-            if m in sweep.sobol:
-                basis = "Sobol' total indices over the sweep (" + sweep.sobol_kind + ")"
+            if m in sweep.chaos and sweep.q2[m] >= 0.5:
+                basis = "Sobol' total indices over the sweep (polynomial-chaos surrogate)"
+                for p, st in _drivers(sweep.chaos[m]):
+                    rows.append((option, label, p, f"ST {_fmt(st)}"))
+            elif m in sweep.sobol:
+                basis = "Sobol' total indices over the sweep (pick-freeze, Martinez)"
                 for p, st in _drivers(sweep.sobol[m]):
                     rows.append((option, label, p, f"ST {_fmt(st)}"))
             elif m in sweep.morris:
@@ -200,14 +204,15 @@ def context(res):
              "tornado": plots.png(plots.tornado(res.sensitivity, metrics)) if metrics else None,
              "panels": plots.png(plots.sweep_panels(sweep.means, sweep.frame, sweep.parameters, gains[:3],
                                                     sweep.units, breaks)),
-             "break_even": break_even_lines(sweep), "sobol": None, "morris": None,
+             "break_even": break_even_lines(sweep), "sobol": None, "chaos": None, "morris": None,
              "replicates": int(sweep.frame["replicate"].nunique())}
+        labels = {m: label for m, label, _ in gains}
         if sweep.sobol:
-            labels = {m: label for m, label, _ in gains}
-            s["sobol"] = {"kind": sweep.sobol_kind, "pick_freeze": not sweep.q2,
-                          "table": sobol_table([(labels[m], t) for m, t in sweep.sobol.items()], sweep.parameters,
-                                               {labels[m]: q for m, q in sweep.q2.items()} if sweep.q2 else None,
-                                               intervals=not sweep.q2)}
+            s["sobol"] = sobol_table([(labels[m], t) for m, t in sweep.sobol.items()], sweep.parameters,
+                                     intervals=True)
+        if sweep.chaos:
+            s["chaos"] = sobol_table([(labels[m], t) for m, t in sweep.chaos.items()], sweep.parameters,
+                                     {labels[m]: q for m, q in sweep.q2.items()})
         if sweep.morris:
             tables = [(label, unit, sweep.morris[m]) for m, label, unit in gains if m in sweep.morris]
             rows = []

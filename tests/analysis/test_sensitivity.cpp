@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "analysis/src/sensitivity.hpp"
+#include "models/experiment.hpp"
 #include "models/sweep.hpp"
+#include "sim/input_error.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/random.hpp"
 
@@ -117,6 +119,40 @@ TEST(Sensitivity, MorrisTrajectoriesMoveOneParameterByDelta) {
     }
     EXPECT_EQ(moved, std::vector<int>(d, 1));  // each parameter moves once per trajectory
   }
+}
+
+TEST(Sensitivity, SobolAndMorrisSweepsParse) {
+  const std::string head =
+      "[experiment]\nname = \"s\"\nterritory = \"herbasse\"\nreplicates = 2\nseed = 3\n[[scenario]]\nname = \"base\"\n";
+  const std::string params = "[sweep.parameters]\n\"gp.knows_well_share\" = [0.05, 0.5]\n\"gp.search_minutes\" = [5, 20]\n";
+  const auto sobol = models::parse_experiment(head + "[sweep]\nmethod = \"sobol\"\nsamples = 6\n" + params, "s.toml");
+  EXPECT_EQ(sobol.sweep.points.size(), 6u * 4u);
+  EXPECT_EQ(sobol.sweep.base_samples, 6u);
+  EXPECT_EQ(sobol.sweep.lower, (std::vector<double>{0.05, 5}));
+  EXPECT_EQ(sobol.sweep.upper, (std::vector<double>{0.5, 20}));
+  const auto morris =
+      models::parse_experiment(head + "[sweep]\nmethod = \"morris\"\ntrajectories = 5\nlevels = 6\n" + params, "s.toml");
+  EXPECT_EQ(morris.sweep.points.size(), 5u * 3u);
+  EXPECT_EQ(morris.sweep.trajectories, 5u);
+  EXPECT_EQ(morris.sweep.levels, 6u);
+  EXPECT_EQ(models::parse_experiment(head + "[sweep]\nmethod = \"morris\"\n" + params, "s.toml").sweep.points.size(),
+            10u * 3u);  // defaults: 10 trajectories, 4 levels
+  // Bad input names the line and what was expected.
+  auto error = [&](const std::string& sweep) -> std::string {
+    try {
+      models::parse_experiment(head + sweep + params, "s.toml");
+    } catch (const sim::InputError& e) {
+      return std::to_string(e.line()) + ": " + e.message();
+    }
+    return "no error";
+  };
+  EXPECT_NE(error("[sweep]\nmethod = \"morris\"\nlevels = 5\n").find("10: sweep.levels: expected an even number"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\nmethod = \"morris\"\nsamples = 5\n").find("10: sweep.samples: only read with"),
+            std::string::npos);
+  EXPECT_NE(error("[sweep]\nmethod = \"sobol\"\n").find("sweep.samples: missing"), std::string::npos);
+  EXPECT_NE(error("[sweep]\nmethod = \"lhs\"\nsamples = 5\ntrajectories = 3\n").find("11: sweep.trajectories: only read"),
+            std::string::npos);
 }
 
 TEST(Sensitivity, ResultsFileHasSensitivity) {
