@@ -84,11 +84,33 @@ def sobol_pick_freeze(y, n, parameters, bootstrap=300, seed=1, estimator="martin
                          "ST_high": list(it.getUpperBound())})
 
 
-def _chaos(x, y, lower, upper):
+def _chaos(x, y, lower, upper, degree):
+    """A polynomial chaos of total degree <= `degree` (Legendre, the inputs
+    uniform), its terms chosen by LARS and fitted by least squares."""
+    d = x.shape[1]
     dist = ot.ComposedDistribution([ot.Uniform(float(a), float(b)) for a, b in zip(lower, upper)])
-    algo = ot.FunctionalChaosAlgorithm(ot.Sample(x), ot.Sample(y.reshape(-1, 1)), dist)
+    basis = ot.OrthogonalProductPolynomialFactory([ot.LegendreFactory()] * d)
+    size = basis.getEnumerateFunction().getStrataCumulatedCardinal(degree)
+    selection = ot.LeastSquaresMetaModelSelectionFactory(ot.LARS(), ot.CorrectedLeaveOneOut())
+    algo = ot.FunctionalChaosAlgorithm(ot.Sample(x), ot.Sample(y.reshape(-1, 1)), dist,
+                                       ot.FixedStrategy(basis, size), ot.LeastSquaresStrategy(selection))
     algo.run()
     return algo.getResult()
+
+
+def _cv_predictions(x, y, lower, upper, degree, folds, seed):
+    order = np.random.default_rng(seed).permutation(len(y))
+    pred = np.empty_like(y)
+    for f in range(folds):
+        test = order[f::folds]
+        train = np.setdiff1d(order, test)
+        meta = _chaos(x[train], y[train], lower, upper, degree).getMetaModel()
+        pred[test] = np.asarray(meta(ot.Sample(x[test]))).reshape(-1)
+    return pred
+
+
+def _q2(y, pred):
+    return 1.0 - float(np.sum((y - pred) ** 2) / np.sum((y - y.mean()) ** 2))
 
 
 @dataclass
@@ -96,6 +118,7 @@ class ChaosIndices:
     table: pd.DataFrame   # parameter, S1, ST
     q2: float             # cross-validated share of variance the surrogate predicts (1: all)
     points: int
+    degree: int = 0       # the chaos' total degree (chosen by cross-validation)
 
 
 def sobol_chaos(x, y, lower, upper, parameters, folds=5, seed=1):
@@ -111,19 +134,70 @@ def sobol_chaos(x, y, lower, upper, parameters, folds=5, seed=1):
     if len(y) < d + 3 or np.ptp(y) == 0:
         nan = [math.nan] * d
         return ChaosIndices(pd.DataFrame({"parameter": list(parameters), "S1": nan, "ST": nan}), math.nan, len(y))
-    result = _chaos(x, y, lower, upper)
+    # The degree (1 to 10, at most as many terms as points) with the best
+    # cross-validated Q²: a high degree on few noisy points would overfit.
+    best = (-math.inf, 1)
+    for degree in range(1, 11):
+        terms = math.comb(d + degree, degree)
+        if terms > len(y) and degree > 1:
+            break
+        q2 = _q2(y, _cv_predictions(x, y, lower, upper, degree, folds, seed))
+        if q2 > best[0]:
+            best = (q2, degree)
+    result = _chaos(x, y, lower, upper, best[1])
     s = ot.FunctionalChaosSobolIndices(result)
     table = pd.DataFrame({"parameter": list(parameters), "S1": [s.getSobolIndex(i) for i in range(d)],
                           "ST": [s.getSobolTotalIndex(i) for i in range(d)]})
-    order = np.random.default_rng(seed).permutation(len(y))
-    pred = np.empty_like(y)
-    for f in range(folds):
-        test = order[f::folds]
-        train = np.setdiff1d(order, test)
-        meta = _chaos(x[train], y[train], lower, upper).getMetaModel()
-        pred[test] = np.asarray(meta(ot.Sample(x[test]))).reshape(-1)
-    q2 = 1.0 - float(np.sum((y - pred) ** 2) / np.sum((y - y.mean()) ** 2))
-    return ChaosIndices(table, q2, len(y))
+    return ChaosIndices(table, best[0], len(y), best[1])
+
+
+# ----------------------------------------------------------------------- PRCC
+
+def prcc(x, y):
+    """Partial rank correlation of y with each column of x and its two-sided
+    p-value (t on n − 2 − (k − 1) degrees of freedom, Marino et al. 2008), as
+    analysis/src/sensitivity.cpp computes them for sweeps. (r, p) arrays."""
+    from scipy.stats import rankdata, t as student
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float).reshape(-1)
+    keep = np.isfinite(y) & np.isfinite(x).all(axis=1)
+    x, y = x[keep], y[keep]
+    n, k = x.shape
+    r, p = np.full(k, np.nan), np.full(k, np.nan)
+    if n < k + 2:
+        return r, p
+    rx = np.column_stack([rankdata(x[:, j]) for j in range(k)])
+    ry = rankdata(y)
+    for j in range(k):
+        z = np.column_stack([np.ones(n), np.delete(rx, j, axis=1)])
+        ex = rx[:, j] - z @ np.linalg.lstsq(z, rx[:, j], rcond=None)[0]
+        ey = ry - z @ np.linalg.lstsq(z, ry, rcond=None)[0]
+        sxx, syy = ex @ ex, ey @ ey
+        if sxx > 1e-12 * n ** 3 and syy > 1e-12 * n ** 3:
+            r[j] = ex @ ey / math.sqrt(sxx * syy)
+            df = n - 2 - (k - 1)
+            if df >= 1:
+                tt = abs(r[j]) * math.sqrt(df / max(1e-300, 1 - r[j] ** 2))
+                p[j] = 2 * student.sf(tt, df)
+    return r, p
+
+
+def uncertainty_prcc(res):
+    """PRCC (and p) of each option's paired differences with each drawn
+    parameter: {option: {outcome: DataFrame(parameter, prcc, p_value)}}."""
+    if not res.has_uncertainty:
+        return {}
+    outcomes = {m for m, *_ in DRAW_OUTCOMES}
+    params = [c for c in res.uncertainty.columns if c not in outcomes and c not in ("option", "draw")]
+    out = {}
+    for option, d in res.uncertainty.groupby("option", sort=False):
+        if option == res.baseline:
+            continue
+        out[option] = {}
+        for m, *_ in DRAW_OUTCOMES:
+            if m in d:
+                r, p = prcc(d[params].to_numpy(float), d[m].to_numpy(float))
+                out[option][m] = pd.DataFrame({"parameter": params, "prcc": r, "p_value": p})
+    return out
 
 
 # --------------------------------------------------------------------- Morris
@@ -236,9 +310,18 @@ def break_even(x, gains_by_replicate, j, parameter, metric, lo, hi, bootstrap=10
             slope = np.polyfit(x[ok, j], mean[ok], 1)[0] if ok.sum() > 1 else 0
             out.sign_below = float(-np.sign(slope))
     else:
-        fin = mean[np.isfinite(mean)]
-        if fin.size:
-            out.sign_all = 1.0 if (fin > 0).all() else -1.0 if (fin < 0).all() else 0.0
+        # No crossing in the range: the curve (or fitted line) keeps one sign there.
+        if x.shape[1] == 1:
+            fin = mean[np.isfinite(mean)]
+            ends = fin if fin.size else np.array([])
+        else:
+            ok = np.isfinite(mean)
+            beta = np.linalg.lstsq(np.column_stack([np.ones(ok.sum()), x[ok]]), mean[ok], rcond=None)[0]
+            at = [beta[0] + sum(beta[1 + k] * (v if k == j else centre[k]) for k in range(x.shape[1]))
+                  for v in (lo, hi)]
+            ends = np.asarray(at)
+        if ends.size:
+            out.sign_all = 1.0 if (ends > 0).all() else -1.0 if (ends < 0).all() else 0.0
     rng = np.random.default_rng(seed)
     reps = g.shape[1]
     found = []

@@ -114,16 +114,22 @@ def assumed_table(res, unc, sweep):
     without draws, the sweep's Sobol' totals, Morris mu* or |PRCC|), each with
     its default in that option and its source."""
     rows, basis = [], ""
-    if unc:
-        basis = ("Sobol' total indices of each option's difference from the baseline over the parameter draws "
-                 "(polynomial-chaos surrogate; Q² in the table below)")
-        for option, outcomes in unc.items():
+    if res.has_uncertainty:
+        basis = ("each option's difference from the baseline over the parameter draws: Sobol' total index (ST) "
+                 "where the polynomial-chaos surrogate explains at least half the variance (Q² ≥ 0.5), else the "
+                 "partial rank correlation (PRCC) where significant (p < 0.05)")
+        ranks = sa.uncertainty_prcc(res)
+        for option, outcomes in ranks.items():
             for m, label, _ in sa.DRAW_OUTCOMES[:2]:
-                c = outcomes.get(m)
-                if c is None or not np.isfinite(c.q2):
-                    continue
-                for p, st in _drivers(c.table):
-                    rows.append((option, label, p, f"ST {_fmt(st)}"))
+                c = (unc.get(option) or {}).get(m)
+                if c is not None and np.isfinite(c.q2) and c.q2 >= 0.5:
+                    for p, st in _drivers(c.table):
+                        rows.append((option, label, p, f"ST {_fmt(st)}"))
+                elif m in outcomes:
+                    t = outcomes[m].dropna().copy()
+                    t["abs"] = t["prcc"].abs()
+                    for _, r in t[t["p_value"] < ALPHA].sort_values("abs", ascending=False).head(3).iterrows():
+                        rows.append((option, label, r["parameter"], f"PRCC {_fmt(r['prcc'])}{stars(r['p_value'])}"))
     elif sweep is not None:
         option = sweep_source(res)
         for m, label, _, _ in sa.GAINS[:2]:
@@ -155,7 +161,9 @@ def assumed_table(res, unc, sweep):
     out = []
     for option, label, p, measure in rows:
         value, unit, source = defaults(res, option, [p])[p]
-        out.append({"name": option, "cells": [_cell(label, "txt"), _cell(p, "txt"), _cell(measure),
+        if not value and "." in p and len(res.parameters):
+            continue  # an intervention's parameter this option does not have: a chance correlation
+        out.append({"name": option, "cells": [_cell(label, ""), _cell(p, ""), _cell(measure),
                                               _cell(f"{value} {unit}".strip() or "n/a"), _cell(source or "n/a", "txt")]})
     return {"basis": basis, "table": {"head": ["option", "outcome", "parameter", "weight", "default", "source"],
                                       "rows": out}}
@@ -175,7 +183,7 @@ def context(res):
         unc = sa.analyse_uncertainty(res)
     except ImportError as e:
         note = str(e)
-    if sweep is None and not unc:
+    if sweep is None and not res.has_uncertainty:
         return None
     out = {"sweep": None, "uncertainty": None, "assumed": assumed_table(res, unc, sweep),
            "note": note or (sweep.note if sweep else "")}
