@@ -2,10 +2,13 @@
 answer is known: Sobol' indices of the Ishigami function (pick-freeze and
 polynomial chaos), Morris elementary effects of a linear function and of one
 with an inactive input and an interaction, and the break-even of a curve
-that crosses zero at a known place. Fast: no simulation."""
+that crosses zero at a known place; then a small Morris sweep run with the
+built binary and its report (skipped without PASSERELLE_BINARY)."""
 import math
 import os
+import subprocess
 import sys
+import tempfile
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -143,6 +146,61 @@ class BreakEven(unittest.TestCase):
         self.assertLess(b.low, b.value)
         self.assertGreater(b.high, b.value)
         self.assertLess(b.high - b.low, 5)
+
+
+MORRIS_EXPERIMENT = """[experiment]
+name = "morris"
+territory = "herbasse"
+replicates = 2
+horizon_weeks = 14
+warmup_weeks = 4
+seed = 5
+[[scenario]]
+name = "baseline"
+[[scenario]]
+name = "coordinator"
+[[scenario.intervention]]
+type = "coordinator"
+start_week = 4
+catchment = ["Crépol", "Montchenu"]
+[sweep]
+from = "coordinator"
+method = "morris"
+trajectories = 3
+levels = 4
+seed = 2
+[sweep.parameters]
+"coordinator.meeting_minutes" = [10, 90]
+"coordinator.meeting_bonus" = [0.0, 0.5]
+"""
+
+
+@unittest.skipUnless(os.environ.get("PASSERELLE_BINARY"), "PASSERELLE_BINARY not set")
+class MorrisSweepReport(unittest.TestCase):
+    def test_report_has_morris_break_even_and_prcc_marks(self):
+        from passerelle_analysis import io, report, sweeps
+        with tempfile.TemporaryDirectory() as d:
+            exp, h5 = os.path.join(d, "m.toml"), os.path.join(d, "m.h5")
+            with open(exp, "w", encoding="utf-8") as f:
+                f.write(MORRIS_EXPERIMENT)
+            subprocess.run([os.environ["PASSERELLE_BINARY"], "run", exp, "-o", h5, "--quiet", "--threads", "2"],
+                           check=True)
+            res = io.load(h5)
+            self.assertIn("p_value", res.sensitivity)
+            a = sa.analyse_sweep(res)
+            self.assertEqual(a.method, "morris")
+            self.assertEqual(len(res.sweep_points), 3 * 3)
+            m = a.morris["gp_social_minutes_per_gp_week"].set_index("parameter")
+            self.assertTrue((m["n"] == 3).all())  # one effect per parameter per trajectory
+            # Longer case meetings cost GPs time: GP minutes saved fall with them.
+            self.assertLess(m.loc["coordinator.meeting_minutes", "mu"], 0)
+            self.assertEqual(len(a.break_even), 2 * 2)  # two gains x two parameters
+            self.assertEqual(sweeps.sweep_source(res), "coordinator")
+            page = report.render(res)
+            self.assertIn("Morris screening", page)
+            self.assertIn("What is assumed", page)
+            self.assertIn("break-even" if "no break-even" in page else "cross zero", page)
+            self.assertIn("two-sided t test", page)
 
 
 if __name__ == "__main__":
