@@ -28,9 +28,12 @@ def _fmt(v, digits=2):
     return f"{v:.{digits}f}".replace("-", "−")
 
 
-def _num(v):
+def _num(v, scale=None):
+    """4 significant digits; a value below 1e-9 of `scale` (rounding noise) is 0."""
     if v is None or not np.isfinite(v):
         return "n/a"
+    if scale is not None and abs(v) <= 1e-9 * abs(scale):
+        v = 0.0
     return f"{v:.4g}".replace("-", "−")
 
 
@@ -222,14 +225,19 @@ def context(res):
             s["chaos"] = sobol_table([(labels[m], t) for m, t in sweep.chaos.items()], sweep.parameters,
                                      {labels[m]: q for m, q in sweep.q2.items()})
         if sweep.morris:
-            tables = [(label, unit, sweep.morris[m]) for m, label, unit in gains if m in sweep.morris]
+            # Outcomes no parameter moves (all mu* ~ 0) are left out.
+            tables = [(label, unit, sweep.morris[m]) for m, label, unit in gains if m in sweep.morris
+                      and np.nanmax(np.r_[sweep.morris[m]["mu_star"].to_numpy(float), 0]) >
+                      1e-9 * max(1.0, float(np.nanmax(np.abs(sweep.means[m].to_numpy(float)))))][:3]
             rows = []
             for label, unit, t in tables:
+                top = float(np.nanmax(t["mu_star"].to_numpy(float)))
                 for _, r in t.iterrows():
-                    rows.append({"name": r["parameter"], "cells": [_cell(label, "txt"), _cell(_num(r["mu_star"])),
-                                                                   _cell(_num(r["mu"])), _cell(_num(r["sigma"])),
-                                                                   _cell(unit + " per full range", "txt")]})
-            s["morris"] = {"figure": plots.png(plots.morris_plane(tables, sweep.parameters)),
+                    rows.append({"name": r["parameter"], "cells": [_cell(label, ""), _cell(_num(r["mu_star"], top)),
+                                                                   _cell(_num(r["mu"], top)),
+                                                                   _cell(_num(r["sigma"], top)),
+                                                                   _cell(unit + " per full range", "")]})
+            s["morris"] = None if not tables else {"figure": plots.png(plots.morris_plane(tables, sweep.parameters)),
                            "table": {"head": ["parameter", "outcome", "μ*", "μ", "σ", "unit"], "rows": rows}}
         out["sweep"] = s
     return out
