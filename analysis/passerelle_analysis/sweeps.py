@@ -80,7 +80,8 @@ def prcc_table(res):
         for p in params:
             r = float(d["prcc"].get(p, np.nan))
             pv = float(d["p_value"].get(p, np.nan)) if has_p else np.nan
-            cells.append(_cell(_fmt(r) + stars(pv), ci=f"p = {pv:.2g}" if np.isfinite(pv) else None))
+            ptext = None if not np.isfinite(pv) else "p < 0.0001" if pv < 1e-4 else f"p = {pv:.2g}"
+            cells.append(_cell(_fmt(r) + stars(pv), ci=ptext))
         rows.append({"name": PRCC_LABEL.get(m, m), "cells": cells})
     return {"head": ["metric"] + params, "rows": rows}, metrics, has_p
 
