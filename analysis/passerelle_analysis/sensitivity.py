@@ -489,11 +489,22 @@ def analyse_uncertainty(res, seed=1):
         return {}
     _need_ot()
     import h5py
-    with h5py.File(res.path, "r") as f:
-        u = f["uncertainty"]
-        params = [x.decode() if isinstance(x, bytes) else str(x) for x in u["parameters"][()]]
-        ranges = np.asarray(u["ranges"][()], dtype=float).reshape(len(params), 2)
-        transforms = [x.decode() if isinstance(x, bytes) else str(x) for x in u["transforms"][()]]
+    outcomes = {m for m, *_ in DRAW_OUTCOMES}
+    params = [c for c in res.uncertainty.columns if c not in outcomes and c not in ("option", "draw")]
+    # The prior ranges and scales from the file; without it (a frame built in
+    # memory), the draws' own extent on a linear scale.
+    ranges = np.column_stack([res.uncertainty[params].min().to_numpy(float),
+                              res.uncertainty[params].max().to_numpy(float)])
+    transforms = ["linear"] * len(params)
+    try:
+        with h5py.File(res.path, "r") as f:
+            u = f["uncertainty"]
+            names = [x.decode() if isinstance(x, bytes) else str(x) for x in u["parameters"][()]]
+            if names == params:
+                ranges = np.asarray(u["ranges"][()], dtype=float).reshape(len(params), 2)
+                transforms = [x.decode() if isinstance(x, bytes) else str(x) for x in u["transforms"][()]]
+    except (OSError, KeyError):
+        pass
     logs = np.array([t == "log" for t in transforms])
     lower = np.where(logs, np.log(np.maximum(ranges[:, 0], 1e-300)), ranges[:, 0])
     upper = np.where(logs, np.log(np.maximum(ranges[:, 1], 1e-300)), ranges[:, 1])
