@@ -14,6 +14,8 @@ PKGS=(
   python3-jinja2 python3-tomli-w python3-setuptools python3-wheel python3-venv
   # passerelle calibrate: Latin hypercube (scipy.stats.qmc), Gaussian-process emulators
   python3-sklearn
+  # the report's Sobol' indices (analysis/passerelle_analysis/sensitivity.py)
+  python3-openturns
   # MPI runs (mpirun -np K passerelle run); sanitizer + libFuzzer build of `make test`
   libopenmpi-dev openmpi-bin clang-14 libclang-rt-14-dev
 )

@@ -224,28 +224,104 @@ std::vector<std::vector<double>> lhs_points(const std::vector<double>& lo, const
   return pts;
 }
 
+std::vector<std::vector<double>> sobol_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                              std::size_t n, std::uint64_t seed) {
+  const std::size_t d = lo.size();
+  std::vector<double> lo2 = lo, hi2 = hi;
+  lo2.insert(lo2.end(), lo.begin(), lo.end());
+  hi2.insert(hi2.end(), hi.begin(), hi.end());
+  const auto ab = lhs_points(lo2, hi2, n, seed);  // columns 0..d-1: A, d..2d-1: B
+  std::vector<std::vector<double>> pts;
+  pts.reserve(n * (d + 2));
+  for (const auto& row : ab) pts.emplace_back(row.begin(), row.begin() + static_cast<std::ptrdiff_t>(d));
+  for (const auto& row : ab) pts.emplace_back(row.begin() + static_cast<std::ptrdiff_t>(d), row.end());
+  for (std::size_t i = 0; i < d; ++i)
+    for (std::size_t k = 0; k < n; ++k) {
+      pts.push_back(pts[k]);      // A ...
+      pts.back()[i] = ab[k][d + i];  // ... with column i from B
+    }
+  return pts;
+}
+
+std::vector<std::vector<double>> morris_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                               std::size_t trajectories, std::size_t levels, std::uint64_t seed) {
+  sim::Stream rng(seed, 0, "sweep-morris");
+  const std::size_t d = lo.size();
+  const double step = 1.0 / static_cast<double>(levels - 1);
+  // delta = levels / (2 (levels - 1)): a whole number of grid steps, levels / 2.
+  const std::size_t jump = levels / 2;
+  const std::size_t starts = levels - jump;  // grid values k with k + jump <= levels - 1
+  std::vector<std::vector<double>> pts;
+  pts.reserve(trajectories * (d + 1));
+  for (std::size_t t = 0; t < trajectories; ++t) {
+    // In grid steps: a start x* and a direction per parameter; a parameter
+    // going down starts jump steps higher, so every value stays on the grid.
+    std::vector<std::size_t> at(d);
+    std::vector<bool> up(d);
+    for (std::size_t j = 0; j < d; ++j) {
+      at[j] = rng.below(starts);
+      up[j] = rng.bernoulli(0.5);
+      if (!up[j]) at[j] += jump;
+    }
+    std::vector<std::size_t> order(d);
+    std::iota(order.begin(), order.end(), 0);
+    for (std::size_t i = d; i > 1; --i) std::swap(order[i - 1], order[rng.below(i)]);
+    auto emit = [&] {
+      pts.emplace_back(d);
+      for (std::size_t j = 0; j < d; ++j)
+        pts.back()[j] = lo[j] + (hi[j] - lo[j]) * std::min(1.0, static_cast<double>(at[j]) * step);
+    };
+    emit();
+    for (std::size_t j : order) {
+      at[j] = up[j] ? at[j] + jump : at[j] - jump;
+      emit();
+    }
+  }
+  return pts;
+}
+
 SweepDesign expand_sweep(const toml::node& node, const std::string& file, const ScenarioSpec& base_in,
                          std::uint64_t default_seed, std::vector<ScenarioSpec>& scenarios) {
   const ScenarioSpec base = base_in;  // `scenarios` grows below; base_in may live in it
   const auto* t = node.as_table();
   if (!t) throw toml_error(file, node, "sweep: expected a table ([sweep])");
-  const std::vector<std::string> valid = {"method", "samples", "seed", "parameters", "from"};  // from: read by the caller
+  const std::vector<std::string> valid = {"method", "samples", "seed", "parameters", "from",  // from: read by the caller
+                                          "trajectories", "levels"};
   for (auto&& [k, v] : *t)
     if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
       throw toml_error(file, v, sim::unknown_key_message("sweep key", k.str(), valid));
   SweepDesign d;
   const auto* m = t->get("method");
-  if (!m || !m->is_string()) throw toml_error(file, m ? *m : node, "sweep.method: expected \"grid\" or \"lhs\"");
+  if (!m || !m->is_string())
+    throw toml_error(file, m ? *m : node, "sweep.method: expected \"grid\", \"lhs\", \"sobol\" or \"morris\"");
   d.method = *m->value<std::string>();
-  if (d.method != "grid" && d.method != "lhs")
-    throw toml_error(file, *m, "sweep.method: '" + d.method + "' is not one of grid | lhs");
-  const bool grid = d.method == "grid";
+  if (d.method != "grid" && d.method != "lhs" && d.method != "sobol" && d.method != "morris")
+    throw toml_error(file, *m, "sweep.method: '" + d.method + "' is not one of grid | lhs | sobol | morris");
+  const bool grid = d.method == "grid", morris = d.method == "morris";
   std::size_t samples = 0;
   if (const auto* s = t->get("samples")) {
-    if (grid) throw toml_error(file, *s, "sweep.samples: only read with method = \"lhs\" (a grid has one point per combination)");
+    if (grid || morris)
+      throw toml_error(file, *s, "sweep.samples: only read with method = \"lhs\" or \"sobol\" (" +
+                                     (grid ? std::string("a grid has one point per combination")
+                                           : std::string("morris takes trajectories and levels")) + ")");
     samples = static_cast<std::size_t>(sim::read_integer(*s, file, "sweep.samples", 2, static_cast<std::int64_t>(kMaxPoints)));
-  } else if (!grid) {
-    throw toml_error(file, node, "sweep.samples: missing (the number of Latin hypercube points, >= 2)");
+  } else if (!grid && !morris) {
+    throw toml_error(file, node, d.method == "lhs" ? "sweep.samples: missing (the number of Latin hypercube points, >= 2)"
+                                                   : "sweep.samples: missing (the number N of base samples, >= 2; "
+                                                     "the design has N x (parameters + 2) points)");
+  }
+  for (const char* key : {"trajectories", "levels"})
+    if (const auto* k = t->get(key); k && !morris)
+      throw toml_error(file, *k, std::string("sweep.") + key + ": only read with method = \"morris\"");
+  if (morris) {
+    // Defaults: Campolongo et al. (2007) suggest 4 levels and 10 or more trajectories.
+    d.trajectories = 10, d.levels = 4;
+    if (const auto* k = t->get("trajectories"))
+      d.trajectories = static_cast<std::size_t>(sim::read_integer(*k, file, "sweep.trajectories", 2, 10000));
+    if (const auto* k = t->get("levels")) {
+      d.levels = static_cast<std::size_t>(sim::read_integer(*k, file, "sweep.levels", 2, 1000));
+      if (d.levels % 2) throw toml_error(file, *k, "sweep.levels: expected an even number (delta = levels / (2 (levels - 1)))");
+    }
   }
   d.seed = default_seed;
   if (const auto* s = t->get("seed")) {
@@ -272,6 +348,8 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
       throw toml_error(file, *a.where, "sweep.parameters: " + e.message());
     }
     d.parameters.push_back(a.name);
+    d.lower.push_back(*std::min_element(a.values.begin(), a.values.end()));
+    d.upper.push_back(*std::max_element(a.values.begin(), a.values.end()));
   }
 
   if (grid) {
@@ -284,7 +362,16 @@ SweepDesign expand_sweep(const toml::node& node, const std::string& file, const 
   } else {
     std::vector<double> lo, hi;
     for (const auto& a : axes) lo.push_back(a.values[0]), hi.push_back(a.values[1]);
-    d.points = lhs_points(lo, hi, samples, d.seed);
+    const double total = d.method == "lhs"   ? static_cast<double>(samples)
+                         : d.method == "sobol" ? static_cast<double>(samples) * static_cast<double>(axes.size() + 2)
+                                               : static_cast<double>(d.trajectories) * static_cast<double>(axes.size() + 1);
+    if (total > static_cast<double>(kMaxPoints))
+      throw toml_error(file, node, "sweep: the " + d.method + " design has " + num_text(total) + " points, more than " +
+                                       std::to_string(kMaxPoints));
+    d.base_samples = d.method == "sobol" ? samples : 0;
+    d.points = d.method == "lhs"     ? lhs_points(lo, hi, samples, d.seed)
+               : d.method == "sobol" ? sobol_points(lo, hi, samples, d.seed)
+                                     : morris_points(lo, hi, d.trajectories, d.levels, d.seed);
     // Integer parameters take the nearest integer: strata stay as drawn.
     for (auto& p : d.points)
       for (std::size_t j = 0; j < axes.size(); ++j)

@@ -1,13 +1,16 @@
-// Parameter sweeps (MODEL.md §7): a grid or a Latin hypercube over numeric
-// model or intervention parameters, each point run as a scenario derived from
+// Parameter sweeps (MODEL.md §7): a grid, a Latin hypercube, a Sobol'
+// pick-freeze design or Morris trajectories over numeric model or
+// intervention parameters, each point run as a scenario derived from
 // the baseline (or the scenario named by `from`). The sensitivity of the
 // metrics to the swept parameters is analysis/src/sensitivity.hpp.
 //
 // Experiment file:
 //   [sweep]
-//   method = "lhs"            # or "grid"
-//   samples = 20              # lhs only, >= 2
-//   seed = 5                  # lhs only; default: experiment.seed as written
+//   method = "lhs"            # or "grid", "sobol", "morris"
+//   samples = 20              # lhs: points, >= 2; sobol: base samples N, >= 2
+//   seed = 5                  # lhs, sobol, morris; default: experiment.seed as written
+//   trajectories = 10         # morris only, >= 2 (default 10)
+//   levels = 4                # morris only, even, >= 2 (default 4)
 //   from = "coordinator"      # the scenario the points derive from; default: the baseline
 //   [sweep.parameters]
 //   "gp.knows_well_share" = [0.05, 0.5]                 # lhs: [min, max]
@@ -17,6 +20,16 @@
 // With method = "grid" an array lists the values, or {values = [...]} or
 // {min, max, steps} spaces `steps` values evenly; the grid is their product
 // (first parameter slowest).
+// method = "sobol" (global sensitivity, Sobol' indices): the pick-freeze
+// design of Saltelli (2002) with N base samples, N x (d + 2) points in the
+// order OpenTURNS' SobolIndicesExperiment uses: A (N rows), B (N rows), then
+// for each parameter i, A with column i taken from B. A and B are one Latin
+// hypercube in 2d dimensions, split in halves (independent columns).
+// method = "morris" (screening, elementary effects): `trajectories` one-at-a-
+// time paths of d + 1 points on a grid of `levels` values per parameter, each
+// step moving one parameter by delta = levels / (2 (levels - 1)) of its range
+// (Morris 1991; Campolongo et al. 2007). Both take [min, max] ranges, like lhs;
+// the indices are computed by analysis/passerelle_analysis/sensitivity.py.
 //
 #pragma once
 #include <toml++/toml.h>
@@ -32,8 +45,11 @@ struct ScenarioSpec;
 struct Experiment;
 
 struct SweepDesign {
-  std::string method;                       // "grid" or "lhs"; empty: no sweep
-  std::uint64_t seed = 0;                   // the LHS stream's seed
+  std::string method;                       // "grid", "lhs", "sobol" or "morris"; empty: no sweep
+  std::uint64_t seed = 0;                   // the LHS / Sobol / Morris stream's seed
+  std::vector<double> lower, upper;         // each parameter's range (grid: its smallest and largest value)
+  std::size_t base_samples = 0;             // sobol: N
+  std::size_t trajectories = 0, levels = 0; // morris
   std::vector<std::string> parameters;      // "name" or "name.label"
   std::vector<std::vector<double>> points;  // one row per point, aligned with parameters
   std::vector<std::string> scenarios;       // the scenario of each point
@@ -90,5 +106,13 @@ std::vector<std::vector<double>> grid_points(const std::vector<std::vector<doubl
 // dimension holds exactly one point. Draws from a sim::Stream only.
 std::vector<std::vector<double>> lhs_points(const std::vector<double>& lo, const std::vector<double>& hi,
                                             std::size_t n, std::uint64_t seed);
+// The Sobol' pick-freeze design: n x (d + 2) points (see above).
+std::vector<std::vector<double>> sobol_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                              std::size_t n, std::uint64_t seed);
+// Morris trajectories: r x (d + 1) points, consecutive points of a trajectory
+// differing in exactly one parameter by delta of its range, every value on
+// the grid lo + (hi - lo) k / (levels - 1).
+std::vector<std::vector<double>> morris_points(const std::vector<double>& lo, const std::vector<double>& hi,
+                                               std::size_t trajectories, std::size_t levels, std::uint64_t seed);
 
 }  // namespace models

@@ -217,6 +217,8 @@ def load(path, draw_series=True):
             sensitivity = pd.DataFrame({"metric": np.repeat(metrics, len(params)),
                                         "parameter": np.tile(params, len(metrics)),
                                         "prcc": prcc.reshape(-1)})
+            if "prcc_p_value" in s:  # the t test's p-value (files written before it lack it)
+                sensitivity["p_value"] = np.asarray(s["prcc_p_value"][()], dtype=float).reshape(-1)
             pts = np.asarray(s["points"][()], dtype=float).reshape(-1, len(params))
             sweep_points = pd.DataFrame(pts, columns=params)
             sweep_points.insert(0, "scenario", _strings(s["scenarios"]))

@@ -270,3 +270,65 @@ def locality_maps(localities, diffs, outlines, unit, title):
         bar = fig.colorbar(sc, ax=axes.ravel().tolist(), shrink=0.8)
         bar.set_label(f"{title}, option − baseline ({unit})", fontsize=8)
     return fig
+
+
+def sweep_panels(means, frame, params, gains, units, breaks):
+    """One small panel per (gain, swept parameter): each sweep point's mean
+    gain over the baseline against the parameter (whiskers: 95 % CI over its
+    replicates when the design has few points), zero marked, the break-even
+    (if any) as a vertical line with its interval shaded. `gains`: [(field,
+    label, unit)]; `breaks`: {(field, parameter): BreakEven}. Rows are gains
+    and columns parameters; with one parameter, the gains side by side."""
+    panels = [(g, p) for g in gains for p in params]
+    cols = len(params) if len(params) > 1 else min(len(panels), 3)
+    cols = min(cols, 4)
+    rows = (len(panels) + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 2.9 * rows), squeeze=False)
+    for ax in axes.flat[len(panels):]:
+        ax.set_visible(False)
+    few = len(means) <= 40
+    for ax, ((m, label, unit), p) in zip(axes.flat, panels):
+        x = means[p].to_numpy(float)
+        y = means[m].to_numpy(float)
+        if few:
+            per = frame.groupby("scenario")[m]
+            ci = np.array([mean_ci(per.get_group(s).to_numpy(float))[1:3] for s in means["scenario"]])
+            err = np.vstack([np.nan_to_num(y - ci[:, 0]), np.nan_to_num(ci[:, 1] - y)])
+            ax.errorbar(x, y, yerr=err, fmt="o", ms=3, color=colour(0), ecolor="#9ab", elinewidth=0.8, capsize=1.5)
+        else:
+            ax.plot(x, y, "o", ms=2.5, alpha=0.6, color=colour(0))
+        ax.axhline(0, color="black", lw=0.8)
+        b = breaks.get((m, p))
+        if b is not None and np.isfinite(b.value):
+            if np.isfinite(b.low):
+                ax.axvspan(b.low, b.high, color=colour(1), alpha=0.15, lw=0)
+            ax.axvline(b.value, color=colour(1), lw=1.2, ls="--")
+        u = units.get(p, "")
+        ax.set_title(short(label, 44), fontsize=8.5)
+        ax.set_xlabel(short(p, 34) + (f" ({u})" if u else ""), fontsize=8)
+        ax.set_ylabel(unit, fontsize=8)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def morris_plane(tables, params):
+    """Morris screening: sigma against mu* per parameter, one panel per
+    metric (tables: [(label, unit, DataFrame)]). Far right: influential; high:
+    non-linear or interacting; at the origin: negligible."""
+    n = len(tables)
+    fig, axes = plt.subplots(1, n, figsize=(min(4.2 * n, 13), 3.3), squeeze=False)
+    for ax, (label, unit, t) in zip(axes[0], tables):
+        for i, (_, row) in enumerate(t.iterrows()):
+            ax.scatter([row["mu_star"]], [row["sigma"]], color=colour(i), s=30, label=short(row["parameter"], 34))
+        top = np.nanmax(np.r_[t["mu_star"].to_numpy(float), 1e-12])
+        ax.plot([0, top], [0, top], color="#aaaaaa", lw=0.8, ls=":")  # sigma = mu*: strongly non-linear
+        ax.set_xlabel(f"μ* ({unit} per full range)", fontsize=8)
+        ax.set_ylabel(f"σ ({unit} per full range)", fontsize=8)
+        ax.set_title(short(label, 40), fontsize=9)
+        ax.tick_params(labelsize=7)
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    legend_below(fig, axes, ncol=min(len(params), 3))
+    return fig

@@ -20,7 +20,7 @@ try:
 except ImportError:  # Debian: python3-jinja2 (cmake/install-deps.sh)
     jinja2 = None
 
-from . import decision, economics, maps, plots
+from . import decision, economics, maps, plots, sweeps
 from .colours import scenario_colours
 from .io import load
 from .stats import mean_ci
@@ -293,20 +293,8 @@ def map_context(res):
 
 
 def sensitivity_context(res):
-    if res.sensitivity.empty:
-        return None
-    params = list(dict.fromkeys(res.sensitivity["parameter"]))
-    metrics = [m for m in TORNADO_METRICS if m in set(res.sensitivity["metric"])]
-    pts = res.sweep_points
-    design = {"head": ["parameter", "min", "max"],
-              "rows": [{"name": p, "cells": [cell(float(pts[p].min())), cell(float(pts[p].max()))]} for p in params]}
-    prcc = {"head": ["metric"] + params, "rows": []}
-    for m in metrics:
-        d = res.sensitivity[res.sensitivity["metric"] == m].set_index("parameter")["prcc"]
-        prcc["rows"].append({"name": LABEL.get(m, m), "cells": [cell(float(d.get(p, np.nan))) for p in params]})
-    return {"points": len(pts), "method": res.attrs.get("sweep_method", "grid or Latin hypercube"),
-            "design": design, "prcc": prcc,
-            "figure": plots.png(plots.tornado(res.sensitivity, metrics)) if metrics else None}
+    """What is assumed, sweeps, PRCC, Sobol' and Morris (sweeps.py, templates/sensitivity.html)."""
+    return sweeps.context(res)
 
 
 def calibration_rows(res):

@@ -284,11 +284,15 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
     const auto metrics = r.read_strings("/sensitivity/metrics");
     std::size_t rows = 0, cols = 0;
     const auto coef = r.read_matrix("/sensitivity/prcc", rows, cols);
-    Csv sens({"metric", "parameter", "prcc"});
+    std::vector<double> pval(coef.size(), std::nan(""));  // absent from files written before it
+    if (r.exists("/sensitivity/prcc_p_value")) pval = r.read_matrix("/sensitivity/prcc_p_value", rows, cols);
+    Csv sens({"metric", "parameter", "prcc", "prcc_p_value"});
     for (std::size_t m = 0; m < rows && m < metrics.size(); ++m)
-      for (std::size_t k = 0; k < cols && k < swept.size(); ++k) sens.row({metrics[m], swept[k], num(coef[m * cols + k])});
+      for (std::size_t k = 0; k < cols && k < swept.size(); ++k)
+        sens.row({metrics[m], swept[k], num(coef[m * cols + k]), num(pval[m * cols + k])});
     files.emplace("sensitivity.csv", std::move(sens));
     units.add("sensitivity.csv", "prcc", "1 (partial rank correlation of the replicate mean)");
+    units.add("sensitivity.csv", "prcc_p_value", "probability (two-sided t test, Marino et al. 2008)");
   }
 
   if (r.exists("/calibration")) {

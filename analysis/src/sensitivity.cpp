@@ -1,6 +1,7 @@
 #include "analysis/src/sensitivity.hpp"
 
 #include <Eigen/Dense>
+#include <boost/math/distributions/students_t.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -62,6 +63,15 @@ std::vector<double> prcc(const std::vector<std::vector<double>>& x, const std::v
   return out;
 }
 
+double prcc_p_value(double r, std::size_t n, std::size_t k) {
+  if (std::isnan(r) || k == 0 || n < k + 2) return std::nan("");
+  const double df = static_cast<double>(n) - 2.0 - static_cast<double>(k - 1);
+  if (df < 1) return std::nan("");
+  if (std::fabs(r) >= 1) return 0.0;
+  const double t = std::fabs(r) * std::sqrt(df / (1 - r * r));
+  return 2 * boost::math::cdf(boost::math::complement(boost::math::students_t(df), t));
+}
+
 void write_sensitivity(sim::h5::Writer& w, const models::Experiment& ex, const models::ExperimentResults& res) {
   const models::SweepDesign& d = ex.sweep;
   if (d.empty()) return;
@@ -82,7 +92,7 @@ void write_sensitivity(sim::h5::Writer& w, const models::Experiment& ex, const m
   for (const auto& [field, v] : found.front()->replicates.front().summary)
     if (field != "replicate" && field != "seed" && field != "wall_seconds") metrics.push_back(field);
   const std::size_t P = found.size(), M = metrics.size(), K = d.parameters.size();
-  std::vector<double> means(P * M), coef(M * K), flat(P * K);
+  std::vector<double> means(P * M), coef(M * K), pval(M * K), flat(P * K);
   for (std::size_t p = 0; p < P; ++p) {
     for (std::size_t k = 0; k < K; ++k) flat[p * K + k] = x[p][k];
     for (std::size_t m = 0; m < M; ++m) {
@@ -98,14 +108,27 @@ void write_sensitivity(sim::h5::Writer& w, const models::Experiment& ex, const m
     for (std::size_t p = 0; p < P; ++p)
       if (!std::isnan(means[p * M + m])) xs.push_back(x[p]), ys.push_back(means[p * M + m]);
     const auto r = prcc(xs, ys);  // empty when no point has a value
-    for (std::size_t k = 0; k < K; ++k) coef[m * K + k] = k < r.size() ? r[k] : std::nan("");
+    for (std::size_t k = 0; k < K; ++k) {
+      coef[m * K + k] = k < r.size() ? r[k] : std::nan("");
+      pval[m * K + k] = prcc_p_value(coef[m * K + k], ys.size(), K);
+    }
   }
   w.create_group("/sensitivity");
   w.set_attribute("/sensitivity", "method", d.method);
   w.set_attribute("/sensitivity", "measure", std::string("PRCC of the replicate mean"));
   w.set_attribute("/sensitivity", "seed", static_cast<std::int64_t>(d.seed));
   w.set_attribute("/sensitivity", "points", static_cast<std::int64_t>(P));
+  if (d.base_samples) w.set_attribute("/sensitivity", "base_samples", static_cast<std::int64_t>(d.base_samples));
+  if (d.trajectories) {
+    w.set_attribute("/sensitivity", "trajectories", static_cast<std::int64_t>(d.trajectories));
+    w.set_attribute("/sensitivity", "levels", static_cast<std::int64_t>(d.levels));
+  }
   w.write_matrix("/sensitivity/prcc", M, K, coef, "1");
+  w.write_matrix("/sensitivity/prcc_p_value", M, K, pval, "probability");
+  w.set_attribute("/sensitivity/prcc_p_value", "test",
+                  std::string("two-sided Student t, n - 2 - (k - 1) degrees of freedom (Marino et al. 2008)"));
+  w.write_matrix("/sensitivity/lower", K, 1, d.lower, "parameter units");
+  w.write_matrix("/sensitivity/upper", K, 1, d.upper, "parameter units");
   w.write_matrix("/sensitivity/points", P, K, flat, "parameter units");
   w.write_matrix("/sensitivity/means", P, M, means, "metric units");
   w.write_strings("/sensitivity/metrics", metrics);
