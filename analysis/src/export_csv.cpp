@@ -175,7 +175,7 @@ std::vector<std::string> export_csv(const fs::path& results, const fs::path& dir
     }
   }
   // Per scenario: mean and 95 % CI over replicates (the table `info` prints).
-  Csv means({"scenario", "metric", "mean", "ci95_low", "ci95_high", "n", "unit"});
+  Csv means({"scenario", "metric", "mean", "ci_low", "ci_high", "n", "unit"});
   for (std::size_t si = 0; si < scenarios.size(); ++si)
     for (const auto& c : tables[si].columns) {
       if (c.name == "replicate" || c.name == "seed") continue;

@@ -9,7 +9,7 @@
 //                       parameter (empty for the hand-written scenarios);
 //                       then every summary field
 //   summary.csv         long: scenario, replicate, metric, value
-//   scenario_summary.csv  scenario, metric, mean, ci95_low, ci95_high, n, unit
+//   scenario_summary.csv  scenario, metric, mean, ci_low, ci_high, n, unit
 //                       (over replicates: the table `passerelle info` prints)
 //   weekly.csv          long: scenario, replicate, week, metric, value
 //   breakdowns.csv      long: scenario, breakdown, metric, replicate, category, value

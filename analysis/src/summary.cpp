@@ -98,8 +98,8 @@ std::string summary_json(const std::filesystem::path& path) {
     for (const auto& col : t.columns) {
       const auto ci = sim::mean_ci(col.values);
       row[col.name] = Json{{"mean", json_num(ci.mean)},
-                           {"ci95_low", json_num(ci.mean - ci.half_width)},
-                           {"ci95_high", json_num(ci.mean + ci.half_width)},
+                           {"ci_low", json_num(ci.mean - ci.half_width)},
+                           {"ci_high", json_num(ci.mean + ci.half_width)},
                            {"n", ci.n},
                            {"units", col.units}};
     }
