@@ -125,8 +125,8 @@ sim::ParamTable<ModelParams> build() {
          M{"share", "GPs under 45", "assumed (field: thesis sample mean age 50)"});
   t.real("gp.young_knowledge_factor", F(gp.young_knowledge_factor), 0.6, 0, 1,
          M{"x", "knowledge multiplier for GPs under 45", "assumed (field: thesis, young GPs know least)"});
-  t.real("gp.consult_minutes", F(gp.consult_minutes), 16, 1, 120,
-         M{"min", "one consultation", "assumed"});
+  t.real("gp.consult_minutes", F(gp.consult_minutes), 18, 1, 120,
+         M{"min", "one consultation", "field: DREES, May 2019 (3,300 GPs, 2018-2019): mean consultation 18 min"});
   t.real("gp.search_minutes", F(gp.search_minutes), 15, 0, 600,
          M{"min", "searching for a service the GP does not know", "assumed"});
   t.real("gp.phone_attempt_minutes", F(gp.phone_attempt_minutes), 4, 0, 120,
