@@ -634,6 +634,12 @@ def leave_one_target_out(cal, res):
     return rows
 
 
+# A parameter whose accepted sets span at least this share of its prior
+# (central 95 %, on the prior's scale) was not pinned down by the targets:
+# --emit leaves it out (commented) and the report calls it an assumption.
+STILL_ASSUMED_RATIO = 0.8
+
+
 def posterior_rows(cal, res):
     """Each fitted parameter's prior and accepted-set (posterior) interval,
     and the width ratio on the prior's own scale (log where transformed):
@@ -799,11 +805,16 @@ def write_params(cal, res, emit, output):
              f"{len(res['accepted'])} accepted (non-implausible) parameter sets.",
              f"# Posterior file: {output} (/calibration/accepted holds every set; the median alone hides "
              "what the data leave open).", "[parameters]"]
+    lines.insert(2, f"# A parameter whose accepted sets still span {STILL_ASSUMED_RATIO:.0%} or more of its prior "
+                    "(central 95 %, on the prior's scale) was not pinned down: its median is only the prior's "
+                    "middle, so its line is commented out and the parameter keeps its assumed value.")
     med = np.median(res["accepted"], axis=0)
     for p, v, r in zip(cal["parameters"], med, posterior_rows(cal, res)):
+        pinned = r["width_ratio"] < STILL_ASSUMED_RATIO
         lines.append(f"# {p['name']}: prior [{p['min']:g}, {p['max']:g}] ({p['transform']}); accepted 95 % "
-                     f"[{r['posterior_low']:.4g}, {r['posterior_high']:.4g}], width {r['width_ratio']:.2f} of the prior's")
-        lines.append(f"{_toml_key(p['name'])} = {float(v)!r}")
+                     f"[{r['posterior_low']:.4g}, {r['posterior_high']:.4g}], width {r['width_ratio']:.2f} of the "
+                     f"prior's" + ("" if pinned else ": NOT pinned down"))
+        lines.append(("" if pinned else "# ") + f"{_toml_key(p['name'])} = {float(v)!r}")
     tmp = emit + ".tmp-" + str(os.getpid())
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")

@@ -20,10 +20,7 @@ import sys
 
 import numpy as np
 
-# A parameter whose accepted sets span at least this share of its prior
-# (central 95 %, on the prior's own scale) was not pinned down by the
-# targets: it is still an assumption, whatever its source line says.
-STILL_ASSUMED_RATIO = 0.8
+from .calibrate import STILL_ASSUMED_RATIO  # at or above: not pinned down, still an assumption
 # Below this share the targets pinned the parameter down; in between they
 # narrowed it.
 PINNED_RATIO = 0.4
@@ -172,7 +169,7 @@ def summary_sentences(cal, sens):
     if free:
         out.append(", ".join(free) + (" is" if len(free) == 1 else " are") + " not pinned down by these targets "
                    "(the accepted sets span at least " + f"{STILL_ASSUMED_RATIO:.0%}" + " of the prior): "
-                   "its value is still an assumption.")
+                   + ("its value is" if len(free) == 1 else "their values are") + " still an assumption.")
     unmoved = []
     for j, name in enumerate(cal["parameters"]):
         if all(not (math.isfinite(v[j]) and abs(v[j]) >= MOVES_SRC)
@@ -268,7 +265,7 @@ def context(path):
             _cell(f"[{_num(p['posterior_low'])}, {_num(p['posterior_high'])}]", "txt"),
             _cell(_num(p["posterior_median"])), _cell(_num(p["width_ratio"])),
             _cell(v, "good" if v == "pinned down" else "unclear" if v.startswith("not") else "txt")]})
-    params = {"head": ["parameter", "prior", "posterior (accepted sets, central 95 %)", "median (the default)",
+    params = {"head": ["parameter", "prior", "posterior (accepted sets, central 95 %)", "median (the emitted value where pinned or narrowed)",
                        "width / prior width", "what the targets did"], "rows": prows}
     srows = [{"name": n, "cells": [_cell(_num(x)) for x in v]} for n, v in sens.items()]
     sens_t = {"head": ["target"] + cal["parameters"], "rows": srows}
