@@ -52,7 +52,7 @@ sim::ParamTable<ModelParams> build() {
          M{"0-1", "mean trust in one's GP", "assumed"});
   t.real("residents.gp_visits_per_year", F(residents.gp_visits_per_year), 5.84, 0, 50,
          M{"1/year", "routine GP consultations per registered resident",
-           "calibrated: gp_minutes_per_gp_week (DREES 2019, 44 h 30 with patients), with files_per_worker_6_months and never_disclosed_share, on Herbasse (experiments/calibration.toml); prior [2, 12] log; posterior 95 % [4.14, 8.24], median 5.84 (assumed before: 4.5)"});
+           "calibrated: gp_minutes_per_gp_week (DREES 2019, 44 h 30 with patients), with files_per_worker_6_months, never_disclosed_share and gp_weeks_with_social_contact_share, on Herbasse (experiments/calibration.toml); prior [2, 12] log; posterior 95 % [4.14, 8.24], median 5.84 (assumed before: 4.5)"});
   t.real("residents.extra_visits_per_year_per_urgency",
          F(residents.extra_visits_per_year_per_urgency), 1.5, 0, 50,
          M{"1/year", "extra ('medicalised') consultations per urgency level of an unresolved need", "assumed (field: Herbasse, over-use of medicine for well-being)"});
@@ -102,10 +102,10 @@ sim::ParamTable<ModelParams> build() {
          M{"x per level", "relative rise of disclosure per urgency level above 1", "assumed"});
   t.real("disclosure.non_demand_factor", F(disclosure.non_demand_factor), 0.3, 0, 1,
          M{"x", "disclosure multiplier for a non-demand need",
-           "assumed (calibration experiments/calibration.toml, target never_disclosed_share: not pinned down, posterior 95 % [0.07, 0.98] of prior [0.05, 1])"});
+           "assumed (calibration experiments/calibration.toml, targets never_disclosed_share and gp_weeks_with_social_contact_share: not pinned down, posterior 95 % [0.07, 0.98] of prior [0.05, 1])"});
   t.real("disclosure.self_referral_per_year", F(disclosure.self_referral_per_year), 1.5, 0, 100,
          M{"1/year", "self-referral rate to a service at full knowledge of rights",
-           "assumed (calibration experiments/calibration.toml, target never_disclosed_share: not pinned down, posterior 95 % [0.22, 5.5] of prior [0.2, 6] log)"});
+           "assumed (calibration experiments/calibration.toml, targets never_disclosed_share and gp_weeks_with_social_contact_share: not pinned down, posterior 95 % [0.22, 5.5] of prior [0.2, 6] log)"});
 
   // ---- GPs (MODEL.md §3, §4.3-4)
   t.per_label("gp.profile_share", F(gp.profile_share), PerProfile{0.30, 0.50, 0.20}, G, 0, 1,

@@ -169,7 +169,7 @@ def summary_sentences(cal, sens):
     if free:
         out.append(", ".join(free) + (" is" if len(free) == 1 else " are") + " not pinned down by these targets "
                    "(the accepted sets span at least " + f"{STILL_ASSUMED_RATIO:.0%}" + " of the prior): "
-                   + ("its value is" if len(free) == 1 else "their values are") + " still an assumption.")
+                   + ("its value is still an assumption." if len(free) == 1 else "their values are still assumptions."))
     unmoved = []
     for j, name in enumerate(cal["parameters"]):
         if all(not (math.isfinite(v[j]) and abs(v[j]) >= MOVES_SRC)
