@@ -216,9 +216,8 @@ def target_figure(cal):
     for ax, t in zip(axes[:, 0], ts):
         lo, hi, v = t["low"], t["high"], t["value"]
         disc = t.get("discrepancy", 0.0) or 0.0
-        ax.plot([lo - 2 * disc, hi + 2 * disc], [0, 0], color="#f0c36d", lw=8, solid_capstyle="butt",
-                label="field interval widened by 2 x discrepancy" if disc else None)
-        ax.plot([lo, hi], [0, 0], color="#2e7d32", lw=8, solid_capstyle="butt", label="field 95 % interval")
+        ax.plot([lo - 2 * disc, hi + 2 * disc], [0, 0], color="#f0c36d", lw=8, solid_capstyle="butt")
+        ax.plot([lo, hi], [0, 0], color="#2e7d32", lw=8, solid_capstyle="butt")
         ax.plot([v], [0], "|", color="black", ms=18, mew=2)
         for key, col, mk in (("model_before", "#888888", "o"), ("model_after", "#1b6ca8", "D")):
             m = t[key]
@@ -232,6 +231,8 @@ def target_figure(cal):
                      fontsize=9, loc="left")
         for s in ("top", "right", "left"):
             ax.spines[s].set_visible(False)
+    axes[-1, 0].plot([], [], color="#2e7d32", lw=8, label="field 95 % interval")
+    axes[-1, 0].plot([], [], color="#f0c36d", lw=8, label="widened by 2 x the discrepancy sd")
     axes[-1, 0].plot([], [], "o", color="#888888", label="model before (prior mean, wave 1)")
     axes[-1, 0].plot([], [], "D", color="#1b6ca8", label="model after (accepted sets)")
     axes[-1, 0].legend(loc="upper center", bbox_to_anchor=(0.5, -0.5), ncol=2, fontsize=8, frameon=False)
