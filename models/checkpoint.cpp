@@ -17,14 +17,15 @@ namespace {
 
 // Bump when the encoding changes: an old checkpoint is then refused with a
 // clear message instead of being misread.
-constexpr std::uint64_t kFormat = 4;  // 2: new recorder fields; 3: --set overrides; 4: input content hashes
+constexpr std::uint64_t kFormat = 5;  // 2: new recorder fields; 3: --set overrides; 4: input content hashes;
+                                      // 5: GP-weeks with a contact
 constexpr std::uint32_t kTaskRecord = 0x4B534154;  // "TASK"
 
 // Every Recorder member is listed below. If this fires, Recorder changed:
 // add the new member to put_recorder/get_recorder, bump kFormat, then
 // update the size here.
-static_assert(sizeof(Recorder) == 2312, "Recorder changed: update the checkpoint encoding (models/checkpoint.cpp)");
-static_assert(sizeof(ReplicateResult) == 2368, "ReplicateResult changed: update the checkpoint encoding");
+static_assert(sizeof(Recorder) == 2344, "Recorder changed: update the checkpoint encoding (models/checkpoint.cpp)");
+static_assert(sizeof(ReplicateResult) == 2400, "ReplicateResult changed: update the checkpoint encoding");
 
 template <class A>
 void put_array(sim::ByteWriter& w, const A& a) {
@@ -64,6 +65,9 @@ void put_recorder(sim::ByteWriter& w, const Recorder& c) {
     w.f64s(*v);
   w.u64(c.by_locality.size());
   put_array(w, c.by_locality);
+  w.f64(c.gp_weeks_with_contact);
+  w.u64(c.gp_contact_week.size());
+  for (const std::int32_t k : c.gp_contact_week) w.i64(k);
 }
 
 void get_recorder(sim::ByteReader& r, Recorder& c) {
@@ -92,6 +96,9 @@ void get_recorder(sim::ByteReader& r, Recorder& c) {
     *v = r.f64s();
   c.by_locality.resize(r.count(sizeof(double) * kTallies));
   get_array(r, c.by_locality);
+  c.gp_weeks_with_contact = r.f64();
+  c.gp_contact_week.resize(r.u64());
+  for (std::int32_t& k : c.gp_contact_week) k = static_cast<std::int32_t>(r.i64());
 }
 
 namespace {

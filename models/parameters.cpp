@@ -50,8 +50,9 @@ sim::ParamTable<ModelParams> build() {
          M{"0-1", "mean stigma sensitivity", "assumed"});
   t.real("residents.trust_in_gp_mean", F(residents.trust_in_gp_mean), 0.70, 0, 1,
          M{"0-1", "mean trust in one's GP", "assumed"});
-  t.real("residents.gp_visits_per_year", F(residents.gp_visits_per_year), 4.5, 0, 50,
-         M{"1/year", "routine GP consultations per registered resident", "assumed"});
+  t.real("residents.gp_visits_per_year", F(residents.gp_visits_per_year), 5.84, 0, 50,
+         M{"1/year", "routine GP consultations per registered resident",
+           "calibrated: gp_minutes_per_gp_week (DREES 2019, 44 h 30 with patients), with files_per_worker_6_months, never_disclosed_share and gp_weeks_with_social_contact_share, on Herbasse (experiments/calibration.toml); prior [2, 12] log; posterior 95 % [4.14, 8.24], median 5.84 (assumed before: 4.5)"});
   t.real("residents.extra_visits_per_year_per_urgency",
          F(residents.extra_visits_per_year_per_urgency), 1.5, 0, 50,
          M{"1/year", "extra ('medicalised') consultations per urgency level of an unresolved need", "assumed (field: Herbasse, over-use of medicine for well-being)"});
@@ -100,9 +101,11 @@ sim::ParamTable<ModelParams> build() {
   t.real("disclosure.urgency_effect", F(disclosure.urgency_effect), 0.5, 0, 10,
          M{"x per level", "relative rise of disclosure per urgency level above 1", "assumed"});
   t.real("disclosure.non_demand_factor", F(disclosure.non_demand_factor), 0.3, 0, 1,
-         M{"x", "disclosure multiplier for a non-demand need", "assumed"});
+         M{"x", "disclosure multiplier for a non-demand need",
+           "assumed (calibration experiments/calibration.toml, targets never_disclosed_share and gp_weeks_with_social_contact_share: not pinned down, posterior 95 % [0.07, 0.98] of prior [0.05, 1])"});
   t.real("disclosure.self_referral_per_year", F(disclosure.self_referral_per_year), 1.5, 0, 100,
-         M{"1/year", "self-referral rate to a service at full knowledge of rights", "assumed"});
+         M{"1/year", "self-referral rate to a service at full knowledge of rights",
+           "assumed (calibration experiments/calibration.toml, targets never_disclosed_share and gp_weeks_with_social_contact_share: not pinned down, posterior 95 % [0.22, 5.5] of prior [0.2, 6] log)"});
 
   // ---- GPs (MODEL.md §3, §4.3-4)
   t.per_label("gp.profile_share", F(gp.profile_share), PerProfile{0.30, 0.50, 0.20}, G, 0, 1,
@@ -125,8 +128,8 @@ sim::ParamTable<ModelParams> build() {
          M{"share", "GPs under 45", "assumed (field: thesis sample mean age 50)"});
   t.real("gp.young_knowledge_factor", F(gp.young_knowledge_factor), 0.6, 0, 1,
          M{"x", "knowledge multiplier for GPs under 45", "assumed (field: thesis, young GPs know least)"});
-  t.real("gp.consult_minutes", F(gp.consult_minutes), 16, 1, 120,
-         M{"min", "one consultation", "assumed"});
+  t.real("gp.consult_minutes", F(gp.consult_minutes), 18, 1, 120,
+         M{"min", "one consultation", "field: DREES, May 2019 (3,300 GPs, 2018-2019): mean consultation 18 min"});
   t.real("gp.search_minutes", F(gp.search_minutes), 15, 0, 600,
          M{"min", "searching for a service the GP does not know", "assumed"});
   t.real("gp.phone_attempt_minutes", F(gp.phone_attempt_minutes), 4, 0, 120,
@@ -180,7 +183,7 @@ sim::ParamTable<ModelParams> build() {
               M{"days", "mean case duration from first appointment to outcome", "assumed (field: 'social procedures take weeks')"});
   t.real("worker.background_cases_per_fte", F(worker.background_cases_per_fte), 16, 0, 10000,
          M{"cases", "mean open cases per FTE that people outside the simulated pathway (walk-ins, other agencies' referrals, statutory work) would bring on their own: Poisson arrivals sharing the services' queues and places",
-           "field: Cour des comptes 2022, 55-144 active files per worker over six months; the value is calibrated by hand to that one target (files_per_worker_6_months ~107 on Herbasse, ~115 on the departement; pathway alone ~56), so the figure is fitted, not a validation"});
+           "field: Cour des comptes 2022, 55-144 active files per worker over six months; the value is calibrated by hand to that one target (files_per_worker_6_months ~107 on Herbasse, ~115 on the departement; pathway alone ~56), so the figure is fitted, not a validation; the history matching of experiments/calibration.toml does not pin it down within prior [2, 60] log (posterior 95 % [2.2, 55]): the field range is wider than what the parameter moves"});
   t.real("worker.background_case_days", F(worker.background_case_days), 60, 1, 3650,
          M{"days", "mean duration of a case from outside the pathway (exponential)", "assumed (as the pathway's cases)"});
   t.real("worker.background_case_minutes", F(worker.background_case_minutes), 240, 0, 100000,

@@ -324,6 +324,7 @@ void Replicate::on_attempt(std::uint32_t n) {
   if (rec_.measuring(now_)) {
     rec_.contact_attempts += 1;
     rec_.add_weekly(Weekly::ContactAttempts, now_, 1);
+    rec_.gp_contact(need.gp, now_);
   }
   tally(need, Tally::ContactAttempts, 1);
   gp_minutes(n, GpTask::Phone, p_.gp.phone_attempt_minutes);

@@ -5,6 +5,8 @@ namespace models {
 void Recorder::init(sim::Minute warmup, sim::Minute horizon_end, std::size_t localities, std::size_t services) {
   warmup_end = warmup;
   by_locality.assign(localities, {});
+  gp_weeks_with_contact = 0;
+  gp_contact_week.clear();
   service_occupancy.assign(services, 0.0);
   service_queue.assign(services, 0.0);
   service_wait_days.assign(services, 0.0);

@@ -82,6 +82,11 @@ struct Recorder {
   std::vector<double> service_occupancy, service_queue, service_wait_days, service_first_appointments;
   // per locality: [locality][tally]
   std::vector<std::array<double, kTallies>> by_locality;
+  // GP-weeks (measured weeks from the end of the warm-up) in which the GP
+  // tried to reach a social service at least once — DREES 2018's "contacted
+  // a social structure in the previous week"; per GP, the last week counted.
+  double gp_weeks_with_contact = 0;
+  std::vector<std::int32_t> gp_contact_week;
 
   // breakdowns: [tally][category]
   std::array<std::array<double, kThemes>, kTallies> by_type{};
@@ -110,6 +115,14 @@ struct Recorder {
     return static_cast<std::uint8_t>(idx(theme) * 6 + (precarious ? 3 : 0) + rurality);
   }
   double gp_minutes_total() const;
+  void gp_contact(std::uint32_t gp, sim::Minute t) {
+    if (!measuring(t)) return;
+    if (gp >= gp_contact_week.size()) gp_contact_week.resize(gp + 1, -1);
+    const int k = week_of(t);
+    if (gp_contact_week[gp] == k) return;
+    gp_contact_week[gp] = k;
+    gp_weeks_with_contact += 1;
+  }
 };
 
 }  // namespace models

@@ -140,6 +140,9 @@ ReplicateResult Replicate::finish(double wall_seconds) {
   put("files_per_worker_6_months", files_6m);
   put("events_background", static_cast<double>(background_events_));
   put("coordinator_minutes", rec_.coordinator_minutes);
+  // DREES 2018: 3 in 5 GPs had contacted a social structure in the previous week.
+  put("gp_weeks_with_social_contact_share",
+      n_gps > 0 && weeks > 0 ? rec_.gp_weeks_with_contact / (n_gps * weeks) : std::nan(""));
   for (const auto& iv : iv_) iv->report(*this, out.summary);
   out.rec = rec_;
   out.events = events_;

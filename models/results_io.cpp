@@ -33,7 +33,7 @@ const std::map<std::string, std::string>& unit_table() {
       {"median_days_to_first_appointment", "days"}, {"median_days_referral_to_resolution", "days"},
       {"worker_minutes_background", "min"}, {"cases_started", "cases"}, {"background_cases_started", "cases"},
       {"case_place_occupancy", "share"}, {"mean_queue_length", "cases"}, {"files_per_worker_6_months", "files/FTE"},
-      {"events_background", "events"}};
+      {"events_background", "events"}, {"gp_weeks_with_social_contact_share", "share"}};
   return u;
 }
 

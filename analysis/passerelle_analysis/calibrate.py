@@ -16,7 +16,11 @@ JUNE, Aylett-Bullock et al. 2021):
    Var_model: the run-to-run (Monte-Carlo) variance of one run, from the
    replicates (the emulator's white-noise level when replicates = 1),
    Var_obs: the field interval read as a 95 % normal interval,
-   ((high - low) / 3.92)^2. x is non-implausible when max over fitted targets
+   ((high - low) / 3.92)^2,
+   Var_discrepancy: the target's `discrepancy` (a standard deviation in
+   the output's unit, 0 by default) squared: how far the simulated
+   population may honestly differ from the one the figure was measured on
+   (another country, a national mean for one valley). x is non-implausible when max over fitted targets
    of I(x) < cutoff (3: Pukelsheim's three-sigma rule);
 4. a large space-filling sample of the prior is kept where every wave's
    emulators find it non-implausible; the next wave's design is drawn from
@@ -70,7 +74,7 @@ def implausibility(z, mean, var_emulator, var_model, var_obs):
 CAL_KEYS = {"name", "description", "waves", "points_per_wave", "replicates", "seed", "cutoff", "candidates"}
 PARAM_KEYS = {"name", "min", "max", "transform", "description"}
 TARGET_KEYS = {"name", "output", "territory", "experiment", "value", "low", "high", "source", "held_out",
-               "description"}
+               "description", "discrepancy"}
 
 
 class _Lines:
@@ -229,6 +233,11 @@ def load_calibration(path):
         if not lo <= v <= hi:
             _fail(path, L.find("target", i, "value"),
                   f"target '{tname}': the field interval [{lo:g}, {hi:g}] excludes its own value {v:g}")
+        disc = _number(path, L.find("target", i, "discrepancy"), f"target '{tname}' discrepancy",
+                       t.get("discrepancy", 0.0))
+        if disc < 0:
+            _fail(path, L.find("target", i, "discrepancy"),
+                  f"target '{tname}' discrepancy: expected a standard deviation >= 0, got {disc:g}")
         held = t.get("held_out", False)
         if not isinstance(held, bool):
             _fail(path, L.find("target", i, "held_out"), f"target '{tname}' held_out: expected true or false")
@@ -250,6 +259,7 @@ def load_calibration(path):
             _fail(path, eline, f"target '{tname}' experiment: expected a file name or an inline table")
         out["targets"].append({"name": tname, "output": t["output"], "territory": t["territory"], "value": v,
                                "low": lo, "high": hi, "source": str(t.get("source", "")), "held_out": held,
+                               "discrepancy": disc,
                                "description": str(t.get("description", "")),
                                "experiment": edoc, "experiment_key": ekey, "line": L.find("target", i, "name") or hl,
                                "output_line": L.find("target", i, "output") or hl, "experiment_line": eline})
@@ -552,7 +562,7 @@ def history_match(cal, binary, threads=0, log=print):
                 res["loo"].append((wave, t["name"], emu.y, pred, sd, err))
                 if t["held_out"]:
                     continue
-                vo = obs_variance(t["low"], t["high"])
+                vo = obs_variance(t["low"], t["high"]) + t["discrepancy"] ** 2
                 m, ve = emu.predict(cand_u)
                 imp_cand = np.maximum(imp_cand, implausibility(t["value"], m, ve, var_model, vo))
                 m, ve = emu.predict(design)
@@ -576,9 +586,77 @@ def history_match(cal, binary, threads=0, log=print):
                 if len(design) < 3:
                     log("  fewer than 3 non-implausible samples: no further wave")
                     break
+        res["candidates_u"] = candidates
         res["accepted_u"] = candidates[alive]
         res["accepted"] = to_natural(params, candidates[alive]) if alive.any() else np.empty((0, d))
     return res
+
+
+def _cut(cal, res, u, names):
+    """Implausibility of the points u (unit cube) against the targets named,
+    by the last wave's emulators: the max over those targets of I."""
+    imp = np.zeros(len(u))
+    for t in cal["targets"]:
+        if t["name"] not in names:
+            continue
+        m, ve = res["emulators"][t["name"]].predict(u)
+        vo = obs_variance(t["low"], t["high"]) + t["discrepancy"] ** 2
+        imp = np.maximum(imp, implausibility(t["value"], m, ve, res["var_model"][t["name"]][-1], vo))
+    return imp
+
+
+def leave_one_target_out(cal, res):
+    """For each fitted target k, the space that the OTHER fitted targets leave
+    non-implausible (the last wave's emulators, so every simulation is reused;
+    no new run) and what it predicts for k: is k's field interval reached?
+    A target the others already pin down is corroborated; one the others
+    leave free was informed by itself alone. Needs two fitted targets or more.
+    Returns rows: target, kept share of the prior, predicted 2.5 / 50 / 97.5 %
+    of k's emulator mean over the kept space, share of the kept space whose
+    prediction lies inside the field interval, reached (that share > 0)."""
+    fitted = [t for t in cal["targets"] if not t["held_out"]]
+    rows = []
+    if len(fitted) < 2 or "emulators" not in res:
+        return rows
+    u = res["candidates_u"]
+    for t in fitted:
+        others = {q["name"] for q in fitted if q["name"] != t["name"]}
+        keep = _cut(cal, res, u, others) < cal["cutoff"]
+        if keep.any():
+            m, _ = res["emulators"][t["name"]].predict(u[keep])
+            lo, mid, hi = (float(x) for x in np.percentile(m, [2.5, 50, 97.5]))
+            inside = float(np.mean((m >= t["low"]) & (m <= t["high"])))
+        else:
+            lo = mid = hi = inside = float("nan")
+        rows.append({"target": t["name"], "kept_share": float(keep.mean()), "predicted_low": lo,
+                     "predicted_median": mid, "predicted_high": hi, "share_inside_field_interval": inside,
+                     "reached": bool(inside > 0) if math.isfinite(inside) else False})
+    return rows
+
+
+# A parameter whose accepted sets span at least this share of its prior
+# (central 95 %, on the prior's scale) was not pinned down by the targets:
+# --emit leaves it out (commented) and the report calls it an assumption.
+STILL_ASSUMED_RATIO = 0.8
+
+
+def posterior_rows(cal, res):
+    """Each fitted parameter's prior and accepted-set (posterior) interval,
+    and the width ratio on the prior's own scale (log where transformed):
+    near 1, the targets did not pin the parameter down."""
+    rows = []
+    acc = res["accepted_u"]
+    for j, p in enumerate(cal["parameters"]):
+        if len(acc):
+            ulo, umed, uhi = np.percentile(acc[:, j], [2.5, 50, 97.5])
+            nat = to_natural([p], np.array([[ulo], [umed], [uhi]])).ravel()
+            lo, med, hi = (float(x) for x in nat)
+            ratio = float(uhi - ulo) / 0.95  # the prior's central 95 % spans 0.95 of the unit interval
+        else:
+            lo = med = hi = ratio = float("nan")
+        rows.append({"name": p["name"], "transform": p["transform"], "prior_min": p["min"], "prior_max": p["max"],
+                     "posterior_low": lo, "posterior_median": med, "posterior_high": hi, "width_ratio": ratio})
+    return rows
 
 
 def _to_unit(params, x):
@@ -615,7 +693,8 @@ def target_rows(cal, res):
         rows.append({"name": t["name"], "output": t["output"], "territory": t["territory"], "value": t["value"],
                      "low": t["low"], "high": t["high"], "model_before": before, "model_after": after,
                      "model_after_simulated": after_sim, "fitted": not t["held_out"], "source": t["source"],
-                     "var_model": res["var_model"][t["name"]][-1]})
+                     "var_model": res["var_model"][t["name"]][-1],
+                     "discrepancy": t["discrepancy"]})
     return rows
 
 
@@ -679,14 +758,33 @@ def write_results(cal, res, output, binary, wall_total):
             ds.attrs["units"] = "share of the prior (space-filling sample) non-implausible after each wave"
             dt = np.dtype([("name", str_t), ("output", str_t), ("territory", str_t), ("value", "f8"),
                            ("low", "f8"), ("high", "f8"), ("model_before", "f8"), ("model_after", "f8"),
-                           ("model_after_simulated", "f8"), ("var_model", "f8"), ("fitted", "i1"),
-                           ("source", str_t)])
+                           ("model_after_simulated", "f8"), ("var_model", "f8"), ("discrepancy", "f8"),
+                           ("fitted", "i1"), ("source", str_t)])
             arr = np.array([tuple(r[k] for k in dt.names) for r in rows], dtype=dt)
             ds = g.create_dataset("targets", data=arr)
             ds.attrs["units"] = ("value/low/high: the field figure and its 95 % interval; model_before: wave-1 "
                                  "(prior) mean; model_after: emulator mean over the accepted sets; "
                                  "model_after_simulated: simulated mean of the last wave's non-implausible "
                                  "points; fitted: 1 fitted, 0 held out")
+            loto = leave_one_target_out(cal, res)
+            dt = np.dtype([("target", str_t), ("kept_share", "f8"), ("predicted_low", "f8"),
+                           ("predicted_median", "f8"), ("predicted_high", "f8"),
+                           ("share_inside_field_interval", "f8"), ("reached", "i1")])
+            ds = g.create_dataset("leave_one_target_out",
+                                  data=np.array([tuple(r[k] for k in dt.names) for r in loto], dtype=dt))
+            ds.attrs["units"] = ("refit without each fitted target in turn (the other fitted targets cut the "
+                                 "prior by the last wave's emulators; no new simulation): kept_share of the prior; "
+                                 "the left-out target's emulator mean over the kept space (2.5 / 50 / 97.5 %); "
+                                 "share of it inside the field interval; reached: 1 if any")
+            post = posterior_rows(cal, res)
+            dt = np.dtype([("name", str_t), ("transform", str_t), ("prior_min", "f8"), ("prior_max", "f8"),
+                           ("posterior_low", "f8"), ("posterior_median", "f8"), ("posterior_high", "f8"),
+                           ("width_ratio", "f8")])
+            ds = g.create_dataset("posterior", data=np.array([tuple(r[k] for k in dt.names) for r in post],
+                                                              dtype=dt))
+            ds.attrs["units"] = ("parameter units; posterior_*: 2.5 / 50 / 97.5 % of the accepted sets; "
+                                 "width_ratio: central 95 % width of the accepted sets over the prior's, on the "
+                                 "prior's scale (log where transformed): near 1, not pinned down")
             dt = np.dtype([("wave", "i4"), ("target", str_t), ("point", "i4"), ("observed", "f8"),
                            ("predicted", "f8"), ("sd", "f8"), ("standardised_error", "f8")])
             loo = [(w, n, i, y[i], p[i], s[i], e[i]) for (w, n, y, p, s, e) in res["loo"] for i in range(len(y))]
@@ -701,13 +799,22 @@ def write_results(cal, res, output, binary, wall_total):
 
 
 def write_params(cal, res, emit, output):
-    lines = [f"# Fitted by `passerelle calibrate {os.path.basename(cal['path'])}`: the median of the "
+    targets = ", ".join(t["name"] for t in cal["targets"] if not t["held_out"])
+    lines = [f"# Fitted by `passerelle calibrate {os.path.basename(cal['path'])}` (calibration "
+             f"'{cal['name']}', targets: {targets}): the median of the "
              f"{len(res['accepted'])} accepted (non-implausible) parameter sets.",
              f"# Posterior file: {output} (/calibration/accepted holds every set; the median alone hides "
              "what the data leave open).", "[parameters]"]
+    lines.insert(2, f"# A parameter whose accepted sets still span {STILL_ASSUMED_RATIO:.0%} or more of its prior "
+                    "(central 95 %, on the prior's scale) was not pinned down: its median is only the prior's "
+                    "middle, so its line is commented out and the parameter keeps its assumed value.")
     med = np.median(res["accepted"], axis=0)
-    for p, v in zip(cal["parameters"], med):
-        lines.append(f"{_toml_key(p['name'])} = {float(v)!r}")
+    for p, v, r in zip(cal["parameters"], med, posterior_rows(cal, res)):
+        pinned = r["width_ratio"] < STILL_ASSUMED_RATIO
+        lines.append(f"# {p['name']}: prior [{p['min']:g}, {p['max']:g}] ({p['transform']}); accepted 95 % "
+                     f"[{r['posterior_low']:.4g}, {r['posterior_high']:.4g}], width {r['width_ratio']:.2f} of the "
+                     f"prior's" + ("" if pinned else ": NOT pinned down"))
+        lines.append(("" if pinned else "# ") + f"{_toml_key(p['name'])} = {float(v)!r}")
     tmp = emit + ".tmp-" + str(os.getpid())
     with open(tmp, "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
@@ -756,6 +863,13 @@ def main(argv=None):
         for r in rows:
             print(f"{r['name']:34} {r['value']:>9.4g} [{r['low']:.4g}, {r['high']:.4g}]".ljust(61)
                   + f" {r['model_before']:>10.4g} {r['model_after']:>10.4g}  {'fitted' if r['fitted'] else 'held out'}")
+        loto = leave_one_target_out(cal, res)
+        if loto:
+            print("\nleave one target out (the others cut the prior; the left-out target's prediction):")
+            for r in loto:
+                print(f"  {r['target']:34} kept {r['kept_share']:.3f} of the prior; predicted "
+                      f"[{r['predicted_low']:.4g}, {r['predicted_high']:.4g}]; inside its field interval "
+                      f"{r['share_inside_field_interval']:.2f} -> {'reached' if r['reached'] else 'NOT reached'}")
         print(f"\nnon-implausible fraction per wave: {', '.join(f'{x:.3f}' for x in res['fraction'])}; "
               f"{len(res['accepted'])} accepted sets")
         print(f"{res['sims']} simulations in {res['wall']:.1f} s ({res['sims'] / max(res['wall'], 1e-9):.1f} per s); "

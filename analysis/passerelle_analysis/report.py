@@ -20,7 +20,7 @@ try:
 except ImportError:  # Debian: python3-jinja2 (cmake/install-deps.sh)
     jinja2 = None
 
-from . import decision, economics, maps, plots, sweeps
+from . import calibration_report, decision, economics, maps, plots, sweeps
 from .colours import scenario_colours
 from .io import load
 from .stats import mean_ci
@@ -387,6 +387,8 @@ def main(argv=None):
     ap.add_argument("results", help="results file (HDF5)")
     ap.add_argument("-o", "--output", required=True, help="report file (HTML)")
     args = ap.parse_args(argv)
+    if calibration_report.is_calibration_file(args.results):  # CAL.h5 of `passerelle calibrate`
+        return calibration_report.main([args.results, "-o", args.output])
     try:
         res = load(args.results, draw_series=False)  # the page shows no draw's series
     except (OSError, KeyError) as e:  # exit 2: bad input, as the C++ commands

@@ -58,6 +58,74 @@ class ImplausibilityTest(unittest.TestCase):
         np.testing.assert_allclose(cal._to_unit(params, x), u)
 
 
+class _LinearEmulator:
+    """A stand-in emulator: the mean is a known linear function of the unit
+    inputs, with no emulator variance (for the leave-one-target-out check)."""
+
+    def __init__(self, coef, const):
+        self.coef, self.const = np.asarray(coef, dtype=float), const
+
+    def predict(self, u):
+        return np.atleast_2d(u) @ self.coef + self.const, np.zeros(len(np.atleast_2d(u)))
+
+
+def _target(name, value, low, high, held_out=False, discrepancy=0.0):
+    return {"name": name, "value": value, "low": low, "high": high, "held_out": held_out,
+            "discrepancy": discrepancy}
+
+
+class LeaveOneTargetOutTest(unittest.TestCase):
+    """Two targets on two parameters: "a" reads the first input, "b" the sum.
+    With a = 0.2 (from the first input), b's interval around 1.2 is reached
+    when the second input is near 1; b's interval around 5 is not reachable
+    (b <= 2 on the unit square)."""
+
+    def res(self, u):
+        return {"candidates_u": u, "emulators": {"a": _LinearEmulator([1, 0], 0), "b": _LinearEmulator([1, 1], 0)},
+                "var_model": {"a": [1e-4], "b": [1e-4]}}
+
+    def test_reached_and_not(self):
+        rng = np.random.default_rng(1)
+        u = rng.random((4000, 2))
+        cal_ok = {"cutoff": 3.0, "targets": [_target("a", 0.2, 0.18, 0.22), _target("b", 1.2, 1.15, 1.25)]}
+        rows = {r["target"]: r for r in cal.leave_one_target_out(cal_ok, self.res(u))}
+        self.assertTrue(rows["b"]["reached"], rows["b"])
+        # a alone keeps the first input near 0.2: about a tenth of the prior
+        self.assertLess(rows["b"]["kept_share"], 0.2)
+        self.assertTrue(rows["a"]["reached"])
+        cal_ko = {"cutoff": 3.0, "targets": [_target("a", 0.2, 0.18, 0.22), _target("b", 5.0, 4.9, 5.1)]}
+        rows = {r["target"]: r for r in cal.leave_one_target_out(cal_ko, self.res(u))}
+        self.assertFalse(rows["b"]["reached"], rows["b"])
+        self.assertEqual(rows["b"]["share_inside_field_interval"], 0.0)
+        self.assertLess(rows["b"]["predicted_high"], 1.3)
+
+    def test_held_out_targets_are_not_left_out(self):
+        u = np.random.default_rng(2).random((500, 2))
+        c = {"cutoff": 3.0, "targets": [_target("a", 0.2, 0.18, 0.22), _target("b", 1.2, 1.1, 1.3, True)]}
+        self.assertEqual(cal.leave_one_target_out(c, self.res(u)), [])  # one fitted target: nothing to leave out
+
+    def test_discrepancy_widens(self):
+        u = np.random.default_rng(3).random((4000, 2))
+        narrow = cal._cut({"targets": [_target("a", 0.2, 0.19, 0.21)]}, self.res(u), u, {"a"}) < 3
+        wide = cal._cut({"targets": [_target("a", 0.2, 0.19, 0.21, discrepancy=0.1)]}, self.res(u), u, {"a"}) < 3
+        self.assertTrue(np.all(wide[narrow]))
+        self.assertGreater(wide.mean(), 3 * narrow.mean())
+
+
+class PosteriorTest(unittest.TestCase):
+    def test_width_ratio(self):
+        params = [{"name": "a", "min": 1.0, "max": 100.0, "transform": "log"},
+                  {"name": "b", "min": 0.0, "max": 1.0, "transform": "linear"}]
+        rng = np.random.default_rng(4)
+        # a: pinned to 10 +- a little (on the log scale); b: the whole prior
+        acc = np.column_stack([0.5 + 0.01 * rng.standard_normal(5000), rng.random(5000)])
+        rows = cal.posterior_rows({"parameters": params}, {"accepted_u": acc})
+        self.assertLess(rows[0]["width_ratio"], 0.1)
+        self.assertAlmostEqual(rows[0]["posterior_median"], 10.0, delta=0.3)
+        self.assertGreater(rows[1]["width_ratio"], 0.95)
+        self.assertLess(rows[1]["posterior_low"], 0.05)
+
+
 class CalibrateCliTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -127,6 +195,33 @@ class CalibrateCliTest(unittest.TestCase):
         self.assertGreater(wide, 0.9)
         self.assertLess(field, wide)  # the field interval rules out part of the prior; the wide one hardly any
 
+    def test_report(self):
+        """passerelle report CAL.h5: the calibration page, with the prior and
+        posterior of the fitted parameter and the computed sentence."""
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        html = os.path.join(self.tmp.name, "cal.html")
+        r = subprocess.run([common.binary(), "report", self.out, "-o", html], capture_output=True, text=True,
+                           timeout=300)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        with open(html, encoding="utf-8") as f:
+            page = f.read()
+        self.assertIn("Calibration against the field", page)
+        self.assertIn("worker.background_cases_per_fte", page)
+        self.assertIn("[1.00, 300.0] (log)", page)  # the prior
+        self.assertIn("pinned down", page)  # the narrowed interval 80-96 pins it (computed, see below)
+        self.assertIn("held out", page)
+        self.assertIn("data:image/png;base64,", page)
+        from passerelle_analysis import calibration_report as rep
+        c = rep.read(self.out)
+        self.assertLess(c["posterior"][0]["width_ratio"], rep.PINNED_RATIO)
+
+    def test_emit_names_prior_and_targets(self):
+        self.assertEqual(self.r.returncode, 0, self.r.stderr)
+        with open(self.emit) as f:
+            text = f.read()
+        self.assertIn("targets: files_per_worker_6_months", text)
+        self.assertIn("prior [1, 300] (log)", text)
+
     def test_refuses_to_overwrite(self):
         self.assertEqual(self.r.returncode, 0, self.r.stderr)
         r = calibrate(CI, self.out)
@@ -175,6 +270,9 @@ class BadInputTest(unittest.TestCase):
 
     def test_interval_excludes_value(self):
         self.check("value = 88.0", "value = 200.0", "value = 200.0", "excludes its own value")
+
+    def test_negative_discrepancy(self):
+        self.check("held_out = false", "discrepancy = -1.0\nheld_out = false", "discrepancy = -1.0", ">= 0")
 
     def test_log_needs_positive(self):
         self.check("min = 1.0", "min = 0.0", "min = 0.0", "min > 0")

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <numeric>
 
@@ -260,6 +261,20 @@ TEST(Mechanisms, GpConsultationMinutesIncludeTheSocialOnes) {
   EXPECT_GT(value(r, "gp_minutes_per_gp_week"), value(r, "gp_social_minutes_per_gp_week"));
   EXPECT_NEAR(value(r, "gp_social_share"),
               value(r, "gp_social_minutes_per_gp_week") / value(r, "gp_minutes_per_gp_week"), 1e-9);
+}
+
+TEST(Mechanisms, GpWeeksWithAContactCountEachGpWeekOnce) {
+  const auto r = run_one(defaults(), 2, kWeeks);
+  const double share = value(r, "gp_weeks_with_social_contact_share");
+  const double gp_weeks = value(r, "gps") * r.rec.weeks;
+  EXPECT_GT(share, 0);
+  EXPECT_LE(share, 1);
+  EXPECT_NEAR(share * gp_weeks, std::round(share * gp_weeks), 1e-6);  // a count of GP-weeks
+  EXPECT_LE(share * gp_weeks, value(r, "contact_attempts"));         // each holds an attempt
+  // Fewer routine visits, fewer needs raised at the GP: fewer weeks with a call.
+  ModelParams few = defaults();
+  few.residents.gp_visits_per_year = 0.5;
+  EXPECT_LT(total(few, "gp_weeks_with_social_contact_share"), total(defaults(), "gp_weeks_with_social_contact_share"));
 }
 
 TEST(Mechanisms, BreakdownsAddUpToTheSummaryTotals) {

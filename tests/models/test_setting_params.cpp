@@ -71,7 +71,11 @@ per = "territory"
 TEST(Parameters, EveryParameterHasUnitDescriptionAndSource) {
   for (const auto& p : models::param_table().infos()) {
     EXPECT_FALSE(p.description.empty()) << p.name;
-    EXPECT_TRUE(p.source.rfind("field", 0) == 0 || p.source.rfind("assumed", 0) == 0) << p.name << ": " << p.source;
+    const bool calibrated = p.source.rfind("calibrated: ", 0) == 0;
+    EXPECT_TRUE(p.source.rfind("field", 0) == 0 || p.source.rfind("assumed", 0) == 0 || calibrated)
+        << p.name << ": " << p.source;
+    // a calibrated value names its targets and the prior it was fitted in
+    if (calibrated) EXPECT_NE(p.source.find("prior ["), std::string::npos) << p.name << ": " << p.source;
   }
   EXPECT_EQ(models::check_consistency(models::default_params()), "");
 }
