@@ -75,7 +75,9 @@ TEST(Parameters, EveryParameterHasUnitDescriptionAndSource) {
     EXPECT_TRUE(p.source.rfind("field", 0) == 0 || p.source.rfind("assumed", 0) == 0 || calibrated)
         << p.name << ": " << p.source;
     // a calibrated value names its targets and the prior it was fitted in
-    if (calibrated) EXPECT_NE(p.source.find("prior ["), std::string::npos) << p.name << ": " << p.source;
+    if (calibrated) {
+      EXPECT_NE(p.source.find("prior ["), std::string::npos) << p.name << ": " << p.source;
+    }
   }
   EXPECT_EQ(models::check_consistency(models::default_params()), "");
 }
