@@ -289,3 +289,30 @@ def sentences(opts, baseline):
         out.append(Markup("No option is dominated, and every effect on GP time and unmet need-days is "
                           "distinguishable from zero."))
     return out
+
+
+def best_sentence(p_best, baseline, wtp, label):
+    """One sentence on how sure the choice is: the option most often with the
+    highest net monetary benefit at the stated willingness to pay, and how
+    often (over replicates or parameter draws: `label` says which)."""
+    name = max(p_best, key=lambda k: p_best[k])
+    who = _names([baseline if name is None else name])
+    return Markup("At {} EUR per GP hour freed and {} EUR per need-day averted, {} has the highest net monetary "
+                  "benefit in {} % of the {}.").format(
+        _num(wtp[0]), _num(wtp[1]), who, f"{100 * p_best[name]:.0f}",
+        "parameter draws" if "parameters" in label else "replicates")
+
+
+def hinges_sentence(assumed_rows):
+    """What the answer hinges on: the parameters the "what is assumed" table
+    ranks first, per option (rows: option, outcome, parameter, weight)."""
+    seen, parts = set(), []
+    for option, outcome, parameter, weight in assumed_rows:
+        if (option, parameter) in seen or len(parts) >= 2:
+            continue
+        seen.add((option, parameter))
+        parts.append(Markup("{}'s {} on {} ({})").format(_names([option]), outcome, Markup("<code>{}</code>").format(parameter), weight))
+    if not parts:
+        return None
+    return Markup("The answer hinges most on ") + Markup("; ").join(parts) + Markup(
+        " (\u201cwhat is assumed\u201d, under Sensitivity).")

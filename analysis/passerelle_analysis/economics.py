@@ -255,6 +255,33 @@ def net_table(res):
     return pd.DataFrame(rows, columns=cols)
 
 
+def prob_best(res):
+    """(P(best) per option, the willingness to pay it is read at): for each
+    paired replicate (or parameter draw), the option with the highest net
+    monetary benefit NMB = wtp_per_gp_hour × GP hours freed + wtp_per_need_day
+    × need-days averted − extra cost, the baseline's being 0 (ties go to the
+    baseline, then file order); P(best) is the share of replicates or draws
+    an option wins, the baseline under the key None. The same NMB as
+    net_table, at the experiment's stated willingness to pay. ({}, None)
+    without economic parameters or paired samples."""
+    econ = parameters(res)
+    xs = samples(res)
+    if not econ or not xs:
+        return {}, None
+    v = {k: val for k, (val, _) in econ.items()}
+    n = min(len(x["cost"]) for x in xs.values())
+    names = list(xs)
+    nmb = np.zeros((len(names) + 1, n))
+    for j, name in enumerate(names, start=1):
+        x = xs[name]
+        nmb[j] = (v["wtp_per_gp_hour_eur"] * x["hours"][:n] + v["wtp_per_need_day_eur"] * x["days"][:n]
+                  - x["cost"][:n])
+    best = nmb.argmax(axis=0)
+    out = {None: float((best == 0).mean())}
+    out.update({name: float((best == j).mean()) for j, name in enumerate(names, start=1)})
+    return out, (v["wtp_per_gp_hour_eur"], v["wtp_per_need_day_eur"])
+
+
 def best_by_nmb(table):
     """The option with the highest expected NMB per year, or None (the
     baseline) when no option's is above 0."""

@@ -133,10 +133,17 @@ def decision_context(res, colours):
     head = ["option", "extra cost per year (EUR)", "GP hours freed per year (h)",
             "unmet need-days averted per year", "cost per GP hour freed (EUR/h)",
             "cost per need-day averted (EUR/need-day)"]
+    p_best, wtp = economics.prob_best(res)
+    if wtp:  # the planner's "how sure": P(highest NMB) at the experiment's stated willingness to pay
+        head.append("P(highest net monetary benefit)")
     rows = [{"name": o.name, "colour": colours.get(o.name),
              "cells": [effect_cell(o.cost, 0), effect_cell(o.hours), effect_cell(o.days),
-                       ratio_cell(o.cost_per_hour), ratio_cell(o.cost_per_day)]} for o in opts]
-    return {"head": head, "rows": rows, "sentences": decision.sentences(opts, res.baseline), "options": opts,
+                       ratio_cell(o.cost_per_hour), ratio_cell(o.cost_per_day)]
+             + ([text_cell(f"{100 * p_best.get(o.name, 0.0):.0f} %", "n")] if wtp else [])} for o in opts]
+    sentences = decision.sentences(opts, res.baseline)
+    if wtp:
+        sentences.append(decision.best_sentence(p_best, res.baseline, wtp, decision.interval_label(res)))
+    return {"head": head, "rows": rows, "sentences": sentences, "options": opts,
             "net": economics.net_context(res, colours)}
 
 
@@ -348,6 +355,10 @@ def render(res):
     econ = economics_context(res, colours)
     where = map_context(res)
     weekly = weekly_figure(res, colours)
+    dec = decision_context(res, colours)
+    hinges = decision.hinges_sentence(((sens or {}).get("assumed") or {}).get("drivers", []))
+    if hinges and dec["rows"]:
+        dec["sentences"].append(hinges)
     nav = ([("decision", "Decision"), ("experiment", "Experiment"), ("scenarios", "Results"),
             ("comparisons", "Comparison")] + ([("economics", "Cost-effectiveness")] if econ else [])
            + ([("weekly", "Week by week")] if weekly else [])
@@ -361,7 +372,7 @@ def render(res):
         title=title, css=CSS, description=a.get("description", ""), meta=meta, nav=nav, baseline=res.baseline,
         interval_label=decision.INTERVAL_LABEL, decision_label=decision.interval_label(res),
         uncertainty=uncertainty_context(res), no_clear_effect=decision.NO_CLEAR_EFFECT, worse=decision.WORSE,
-        decision=decision_context(res, colours), experiment=experiment_context(res, colours),
+        decision=dec, experiment=experiment_context(res, colours),
         scenarios=scenarios_context(res, colours), comparisons=comparisons_context(res, colours), weekly=weekly,
         economics=econ, where=where,
         breakdowns=breakdown_figures(res, colours), ties=ties, sensitivity=sens, calibration=cal,

@@ -162,15 +162,16 @@ def assumed_table(res, unc, sweep):
                         rows.append((option, PRCC_LABEL.get(m, m), r["parameter"], f"PRCC {_fmt(r['prcc'])}"))
     if not rows:
         return None
-    out = []
+    out, kept = [], []
     for option, label, p, measure in rows:
         value, unit, source = defaults(res, option, [p])[p]
         if not value and "." in p and len(res.parameters):
             continue  # an intervention's parameter this option does not have: a chance correlation
+        kept.append((option, label, p, measure))
         out.append({"name": option, "cells": [_cell(label, ""), _cell(p, ""), _cell(measure),
                                               _cell(f"{value} {unit}".strip() or "n/a"), _cell(source or "n/a", "txt")]})
-    return {"basis": basis, "table": {"head": ["option", "outcome", "parameter", "weight", "default", "source"],
-                                      "rows": out}}
+    return {"basis": basis, "drivers": kept,
+            "table": {"head": ["option", "outcome", "parameter", "weight", "default", "source"], "rows": out}}
 
 
 def break_even_lines(sweep):

@@ -124,6 +124,37 @@ class NetCostAndNetMonetaryBenefit(unittest.TestCase):
         self.assertIn("3.50 %", decision_part)  # the file's discount rate, as written
         self.assertNotIn("Net cost and net", report.render(economics_free()))
 
+    def test_probability_of_the_highest_nmb_follows_the_willingness_to_pay(self):
+        # Noise-free replicates: the option whose NMB is highest wins every replicate.
+        nmb = 60.0 * self.hours + 25.0 * 300 - 20000
+        p, wtp = economics.prob_best(self.res)
+        self.assertEqual(wtp, (60.0, 25.0))
+        self.assertAlmostEqual(sum(p.values()), 1.0)
+        self.assertEqual(p["good"], 1.0 if nmb > 0 else 0.0)
+        self.assertEqual(p["same"], 0.0)  # identical to the baseline: ties go to the baseline
+        dear = with_economics(self.res, {**ECONOMICS, "wtp_per_need_day_eur": 0.0, "wtp_per_gp_hour_eur": 0.0})
+        p0, _ = economics.prob_best(dear)
+        self.assertEqual(p0[None], 1.0)  # nothing is worth paying for: the baseline is best everywhere
+        with_economics(self.res)
+        from passerelle_analysis import report
+        page = report.render(self.res)
+        decision_part = page[page.index('id="decision"'):page.index('id="experiment"')]
+        self.assertIn("P(highest net monetary benefit)", decision_part)
+        self.assertIn("has the highest net monetary benefit in 100 % of the replicates", decision_part)
+        self.assertEqual(economics.prob_best(economics_free()), ({}, None))
+
+    def test_the_verdict_names_what_the_answer_hinges_on(self):
+        from passerelle_analysis import decision
+        s = str(decision.hinges_sentence([("good", "GP hours freed per year", "gp.x", "ST 0.9"),
+                                          ("good", "GP hours freed per year", "gp.x", "ST 0.9"),
+                                          ("good", "need-days", "gp.y", "PRCC 0.5*"),
+                                          ("good", "need-days", "gp.z", "PRCC 0.4*")]))
+        self.assertIn("<code>gp.x</code> (ST 0.9)", s)
+        self.assertIn("gp.y", s)
+        self.assertNotIn("gp.z", s)  # two drivers at most: the verdict stays short
+        self.assertEqual(s.count("gp.x"), 1)
+        self.assertIsNone(decision.hinges_sentence([]))
+
     def test_without_parameters_in_the_file_there_is_no_table(self):
         import common
         self.assertTrue(economics.net_table(common.fake_results({"good": (1, -1, -1, 0)})).empty)
