@@ -236,15 +236,7 @@ const std::vector<std::string>& key_metrics() {
   return m;
 }
 
-std::string num(double v) {
-  if (std::isnan(v)) return "n/a";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  const double a = std::fabs(v);
-  const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  return buf;
-}
+std::string num(double v) { return format_number(v); }
 
 
 }  // namespace

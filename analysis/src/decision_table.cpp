@@ -83,16 +83,7 @@ std::vector<double> combine(const std::vector<double>& a, double ka, const std::
   return v;
 }
 
-std::string num(double v) {
-  if (std::isnan(v)) return "n/a";
-  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  const double a = std::fabs(v);
-  const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
-  const std::string s = buf;
-  return s.find_first_not_of("-0.") == std::string::npos ? s.substr(s[0] == '-') : s;  // no "-0.000"
-}
+std::string num(double v) { return format_number(v); }
 
 // "mean [low, high]"; the mean alone where there is no spread (a fixed cost;
 // rounding noise of identical runs), as report.ci_text.

@@ -1,6 +1,8 @@
 // Plain-text tables for a terminal (`passerelle info`, `compare`): columns
 // padded to their widest cell, the first left-aligned, a rule under the head.
 #pragma once
+#include <cmath>
+#include <cstdio>
 #include <algorithm>
 #include <ostream>
 #include <string>
@@ -9,6 +11,19 @@
 namespace analysis {
 
 // Width in characters of UTF-8 text ('±' counts once).
+// A number for a text table: 0-3 decimals by magnitude, "n/a" for NaN, and
+// never "-0.000" (a difference that rounds to zero has no sign).
+inline std::string format_number(double v) {
+  if (std::isnan(v)) return "n/a";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  const double a = std::fabs(v);
+  const int prec = a >= 1000 ? 0 : (a >= 10 ? 1 : (a >= 1 ? 2 : 3));
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", prec, v);
+  const std::string s = buf;
+  return s.find_first_not_of("-0.") == std::string::npos ? s.substr(s[0] == '-') : s;
+}
+
 inline std::size_t display_width(const std::string& s) {
   std::size_t n = 0;
   for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
