@@ -108,7 +108,9 @@ std::string weeks(double w) { return fmt::format("{:g}", w); }
 // The parameters that differ between two groups' values, in words.
 std::string param_diff(const ParamValues& saved, const ParamValues& now) {
   std::string out;
-  for (const auto& [name, value] : now) {
+  for (const auto& entry : now) {  // not a structured binding: clang 14 cannot capture one in the lambda
+    const std::string& name = entry.first;
+    const std::string& value = entry.second;
     const auto it = std::find_if(saved.begin(), saved.end(), [&](const auto& p) { return p.first == name; });
     const std::string then = it == saved.end() ? "(absent)" : it->second;
     if (then != value) {

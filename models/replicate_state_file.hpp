@@ -71,7 +71,6 @@ class StateSaver {
  private:
   mutable std::mutex mu_;
   StateHeader header_;
-  std::size_t expected_groups_ = 0;
   std::vector<std::vector<std::string>> states_;  // [group][replicate]
 };
 
