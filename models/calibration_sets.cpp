@@ -34,6 +34,9 @@ CalibrationSets read_calibration_sets(const std::string& path, const std::string
     if (!r.has_attribute("/calibration/accepted", "columns"))
       fail("/calibration/accepted has no attribute 'columns' (the parameter names)");
     out.columns = r.attribute_strings("/calibration/accepted", "columns");
+  } catch (const sim::InputError& e) {
+    if (e.file() == file && e.line() > 0) throw;  // one of ours, above
+    fail("cannot read it as a calibration results file (" + e.message() + ")");
   } catch (const sim::RunError& e) {
     fail(std::string("cannot read it as a calibration results file (") + e.what() + ")");
   }

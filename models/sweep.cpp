@@ -458,7 +458,7 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
     for (const auto& row : cal.rows) a.values = {std::min(a.values[0], row[j]), std::max(a.values[1], row[j])};
     all.push_back(std::move(a));
   }
-  for (auto& a : axes) all.push_back(std::move(a));
+  for (auto& a : axes) all.push_back(std::move(a));  // `axes` is spent: use `all` below
   std::vector<const ScenarioSpec*> bases;
   for (const auto& sc : options) bases.push_back(&sc);
   for (std::size_t j = 0; j < all.size(); ++j) {
@@ -483,11 +483,12 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
   }
   // Latin hypercube on each prior parameter's scale (log: on log(value)).
   std::vector<double> lo, hi;
-  for (const auto& a : axes) {
+  for (std::size_t j = calibrated; j < all.size(); ++j) {
+    const Axis& a = all[j];
     lo.push_back(a.log ? std::log(a.values[0]) : a.values[0]);
     hi.push_back(a.log ? std::log(a.values[1]) : a.values[1]);
   }
-  const auto prior = axes.empty() ? std::vector<std::vector<double>>(n) : lhs_points(lo, hi, n, d.seed);
+  const auto prior = lo.empty() ? std::vector<std::vector<double>>(n) : lhs_points(lo, hi, n, d.seed);
   if (calibrated) {
     d.calibration = cal.path;
     d.calibration_name = cal.name;
