@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "models/calibration_sets.hpp"
+#include "models/checkpoint.hpp"
 #include "models/experiment.hpp"
 #include "process_helpers.hpp"
 #include "sim/hdf5_file.hpp"
@@ -225,4 +226,15 @@ TEST(UncertaintyCalibration, ResultsFileRecordsTheCalibrationAndAreThreadIndepen
     costs.push_back(r.read_matrix(g + "/option/coord/diff/unmet_need_days_averted", rows, cols));
   }
   EXPECT_EQ(costs[0], costs[1]);  // the same numbers for any thread count
+}
+
+TEST(UncertaintyCalibration, ResumeSeesAChangedCalibrationFile) {
+  const fs::path dir = temp_dir("psa-cal-hash");
+  write_calibration(dir / "cal.h5", kColumns, kAccepted);
+  const std::string text = kHead + uncertainty(dir / "cal.h5", 3);
+  const auto before = models::input_hashes(parse(text));
+  EXPECT_EQ(models::inputs_mismatch(before, models::input_hashes(parse(text))), "");
+  write_calibration(dir / "cal.h5", kColumns, {kAccepted[1], kAccepted[2], kAccepted[4]});
+  const std::string why = models::inputs_mismatch(before, models::input_hashes(parse(text)));
+  EXPECT_NE(why.find("calibration file cal.h5"), std::string::npos) << why;
 }
