@@ -524,6 +524,7 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
         sc.description += (first ? " " : ", ") + all[j].name + " = " + num_text(d.draws[k][j]);
         first = false;
       }
+      if (calibrated) sc.description += " (accepted set " + std::to_string(d.calibration_rows[k]) + " of the calibration)";
       if (auto err = check_consistency(sc.params); !err.empty())
         throw toml_error(file, node, "uncertainty draw " + std::to_string(k) + " (" + sc.description + "): " + err);
       d.scenarios.back().push_back(sc.name);
