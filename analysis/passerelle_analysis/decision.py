@@ -159,7 +159,7 @@ def _psa_effect(res, scenario, metric):
     if v.size < 2:
         return None
     lo, hi = np.percentile(v, [2.5, 97.5])
-    return Effect(float(v.mean()), float(lo), float(hi), PSA_INTERVAL_LABEL)
+    return Effect(float(v.mean()), float(lo), float(hi), interval_label(res))
 
 
 @dataclass
