@@ -142,6 +142,10 @@ std::vector<InputHash> input_hashes(const Experiment& ex) {
     const std::string name = "territory file " + std::filesystem::path(ex.territory).filename().string();
     out.push_back({in ? name : name + " (unreadable)", content_hash(buf.str())});
   }
+  // [uncertainty] calibration: its accepted sets are the draws.
+  if (!ex.uncertainty.calibration.empty())
+    out.push_back({"calibration file " + std::filesystem::path(ex.uncertainty.calibration).filename().string(),
+                   ex.uncertainty.calibration_hash});
   // GraphML and synthetic territories take their GPs and services from it.
   if (!preset || ex.territory == "synthetic")
     out.push_back({"rules preset rules-default", content_hash(preset_text("rules-default"))});

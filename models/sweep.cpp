@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <limits>
 #include <numeric>
 #include <sstream>
 
+#include "models/calibration_sets.hpp"
 #include "models/experiment.hpp"
 #include "sim/input_error.hpp"
 #include "sim/params.hpp"
@@ -405,7 +407,7 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
   const std::vector<ScenarioSpec> options = scenarios;  // `scenarios` grows below
   const auto* t = node.as_table();
   if (!t) throw toml_error(file, node, "uncertainty: expected a table ([uncertainty])");
-  const std::vector<std::string> valid = {"draws", "seed", "parameters"};
+  const std::vector<std::string> valid = {"draws", "seed", "parameters", "calibration"};
   for (auto&& [k, v] : *t)
     if (std::find(valid.begin(), valid.end(), std::string(k.str())) == valid.end())
       throw toml_error(file, v, sim::unknown_key_message("uncertainty key", k.str(), valid));
@@ -420,15 +422,47 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
   d.seed = default_seed;
   if (const auto* s = t->get("seed"))
     d.seed = static_cast<std::uint64_t>(sim::read_integer(*s, file, "uncertainty.seed", 0, sim::kMaxExactInteger - 1));
+  // calibration = "CAL.h5": the fitted parameters' draws are accepted sets
+  // of that calibration, whole rows (the posterior's correlations kept).
+  const auto* cn = t->get("calibration");
+  CalibrationSets cal;
+  if (cn) {
+    const auto path = cn->value<std::string>();
+    if (!cn->is_string() || !path || path->empty())
+      throw toml_error(file, *cn, "uncertainty.calibration: expected the path of a calibration results file "
+                                  "(`passerelle calibrate ... -o CAL.h5`), relative to the experiment file");
+    std::filesystem::path cp(*path);
+    if (cp.is_relative()) cp = std::filesystem::path(file).parent_path() / cp;
+    cal = read_calibration_sets(cp.string(), file, *cn);
+  }
   const auto* pn = t->get("parameters");
-  if (!pn || !pn->is_table() || pn->as_table()->empty())
+  if ((pn || !cn) && (!pn || !pn->is_table() || pn->as_table()->empty()))
     throw toml_error(file, pn ? *pn : node, "uncertainty.parameters: expected a table of parameter = [min, max]");
-  std::vector<Axis> axes;
-  collect_axes(*pn->as_table(), "", false, file, axes, "uncertainty");
+  std::vector<Axis> axes;  // the prior ranges
+  if (pn) collect_axes(*pn->as_table(), "", false, file, axes, "uncertainty");
   sort_as_written(axes);
+  for (const auto& a : axes)
+    if (std::find(cal.columns.begin(), cal.columns.end(), a.name) != cal.columns.end())
+      throw toml_error(file, *a.where, "uncertainty.parameters." + a.name + ": also fitted by the calibration '" +
+                                           cal.path + "', whose accepted sets give its draws; remove its range here "
+                                           "(or drop uncertainty.calibration to draw it from this range)");
+  // The calibrated parameters come first, as columns of the file; their
+  // range is the accepted sets' extent.
+  const std::size_t calibrated = cal.columns.size();
+  std::vector<Axis> all;
+  for (std::size_t j = 0; j < calibrated; ++j) {
+    Axis a;
+    a.name = cal.columns[j];
+    a.where = cn;
+    a.values = {cal.rows.front()[j], cal.rows.front()[j]};
+    for (const auto& row : cal.rows) a.values = {std::min(a.values[0], row[j]), std::max(a.values[1], row[j])};
+    all.push_back(std::move(a));
+  }
+  for (auto& a : axes) all.push_back(std::move(a));  // `axes` is spent: use `all` below
   std::vector<const ScenarioSpec*> bases;
   for (const auto& sc : options) bases.push_back(&sc);
-  for (auto& a : axes) {
+  for (std::size_t j = 0; j < all.size(); ++j) {
+    Axis& a = all[j];
     try {
       a.target = resolve_axis(a, bases, file, "uncertainty");
       for (double v : a.values)
@@ -438,23 +472,40 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
         }
     } catch (const sim::InputError& e) {
       if (e.file() == file) throw;
-      throw toml_error(file, *a.where, "uncertainty.parameters: " + e.message());
+      throw toml_error(file, *a.where,
+                       j < calibrated ? "uncertainty.calibration: column '" + a.name + "' of '" + cal.path +
+                                            "/calibration/accepted': " + e.message()
+                                      : "uncertainty.parameters: " + e.message());
     }
     d.parameters.push_back(a.name);
-    d.transforms.push_back(a.log ? "log" : "linear");
+    d.transforms.push_back(j < calibrated ? "calibrated" : a.log ? "log" : "linear");
     d.ranges.emplace_back(a.values[0], a.values[1]);
   }
-  // Latin hypercube on each parameter's scale (log: on log(value)).
+  // Latin hypercube on each prior parameter's scale (log: on log(value)).
   std::vector<double> lo, hi;
-  for (const auto& a : axes) {
+  for (std::size_t j = calibrated; j < all.size(); ++j) {
+    const Axis& a = all[j];
     lo.push_back(a.log ? std::log(a.values[0]) : a.values[0]);
     hi.push_back(a.log ? std::log(a.values[1]) : a.values[1]);
   }
-  d.draws = lhs_points(lo, hi, n, d.seed);
+  const auto prior = lo.empty() ? std::vector<std::vector<double>>(n) : lhs_points(lo, hi, n, d.seed);
+  if (calibrated) {
+    d.calibration = cal.path;
+    d.calibration_name = cal.name;
+    d.calibration_hash = cal.hash;
+    d.calibrated = cal.columns;
+    d.calibration_accepted = cal.rows.size();
+    d.calibration_rows = choose_calibration_rows(cal.rows.size(), n, d.seed);
+  }
+  for (std::size_t k = 0; k < n; ++k) {
+    std::vector<double> p = calibrated ? cal.rows[d.calibration_rows[k]] : std::vector<double>{};
+    p.insert(p.end(), prior[k].begin(), prior[k].end());
+    d.draws.push_back(std::move(p));
+  }
   for (auto& p : d.draws)
-    for (std::size_t j = 0; j < axes.size(); ++j) {
-      if (axes[j].log) p[j] = std::clamp(std::exp(p[j]), axes[j].values[0], axes[j].values[1]);
-      if (axes[j].integer) p[j] = std::round(p[j]);
+    for (std::size_t j = 0; j < all.size(); ++j) {
+      if (all[j].log) p[j] = std::clamp(std::exp(p[j]), all[j].values[0], all[j].values[1]);
+      if (all[j].integer) p[j] = std::round(p[j]);
     }
   for (const auto& o : options) d.options.push_back(o.name);
   for (std::size_t k = 0; k < n; ++k) {
@@ -468,11 +519,12 @@ UncertaintyDesign expand_uncertainty(const toml::node& node, const std::string& 
         if (other.name == sc.name) throw toml_error(file, node, "uncertainty: scenario name '" + sc.name + "' is already taken");
       sc.description = "Uncertainty draw " + std::to_string(k) + " of '" + o.name + "':";
       bool first = true;
-      for (std::size_t j = 0; j < axes.size(); ++j) {
-        if (!set_axis(sc, axes[j], d.draws[k][j])) continue;  // an intervention this option does not have
-        sc.description += (first ? " " : ", ") + axes[j].name + " = " + num_text(d.draws[k][j]);
+      for (std::size_t j = 0; j < all.size(); ++j) {
+        if (!set_axis(sc, all[j], d.draws[k][j])) continue;  // an intervention this option does not have
+        sc.description += (first ? " " : ", ") + all[j].name + " = " + num_text(d.draws[k][j]);
         first = false;
       }
+      if (calibrated) sc.description += " (accepted set " + std::to_string(d.calibration_rows[k]) + " of the calibration)";
       if (auto err = check_consistency(sc.params); !err.empty())
         throw toml_error(file, node, "uncertainty draw " + std::to_string(k) + " (" + sc.description + "): " + err);
       d.scenarios.back().push_back(sc.name);

@@ -74,11 +74,25 @@ SweepDesign expand_sweep(const toml::node& sweep, const std::string& file, const
 //   [uncertainty.parameters]
 //   "gp.knows_well_share" = [0.05, 0.3]                       # uniform on [min, max]
 //   "coordinator.meeting_minutes" = { min = 15, max = 90, transform = "log" }  # uniform in log
+// With `calibration = "CAL.h5"` (a `passerelle calibrate` results file,
+// relative to the experiment file; models/calibration_sets.hpp) the
+// parameters it fitted are drawn from its accepted sets: draw k takes whole
+// accepted row calibration_rows[k] (chosen from `seed`: without replacement
+// when draws <= accepted sets, else with replacement), so the posterior's
+// correlations are kept; the [uncertainty.parameters] ranges, then optional,
+// are drawn by the Latin hypercube as above, independently. A parameter both
+// fitted and given a range is refused (exit 2), not silently overridden.
 struct UncertaintyDesign {
   std::uint64_t seed = 0;
-  std::vector<std::string> parameters;            // as written
-  std::vector<std::string> transforms;            // "linear" or "log", per parameter
-  std::vector<std::pair<double, double>> ranges;  // [min, max] per parameter
+  std::vector<std::string> parameters;            // the calibrated ones (file order), then the ranges as written
+  std::vector<std::string> transforms;            // "calibrated", "linear" or "log", per parameter
+  std::vector<std::pair<double, double>> ranges;  // [min, max] per parameter (calibrated: the accepted sets' extent)
+  std::string calibration;                        // the calibration file as opened; "" without one
+  std::string calibration_name;                   // its /calibration attribute `name`
+  std::uint64_t calibration_hash = 0;             // FNV-1a 64 of its bytes
+  std::vector<std::string> calibrated;            // the parameters drawn from it (the first ones)
+  std::size_t calibration_accepted = 0;           // its number of accepted sets
+  std::vector<std::size_t> calibration_rows;      // per draw, the accepted set (row of /calibration/accepted) taken
   std::vector<std::vector<double>> draws;         // N rows, aligned with parameters
   std::vector<std::string> options;               // the hand-written scenarios, in file order
   std::vector<std::vector<std::string>> scenarios;  // [draw][option]: its scenario's name

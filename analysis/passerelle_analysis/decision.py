@@ -139,8 +139,13 @@ def _agrees(values, mean):
 
 
 def interval_label(res):
-    """What the decision's intervals cover in this file."""
-    return PSA_INTERVAL_LABEL if getattr(res, "has_uncertainty", False) else INTERVAL_LABEL
+    """What the decision's intervals cover in this file: with [uncertainty]
+    draws, the file's /uncertainty `covers` ("parameters (calibrated posterior
+    + priors) + Monte-Carlo" when a calibration gave some draws)."""
+    if not getattr(res, "has_uncertainty", False):
+        return INTERVAL_LABEL
+    covers = (getattr(res, "attrs", None) or {}).get("uncertainty_covers")
+    return f"95 % interval, {covers}" if covers else PSA_INTERVAL_LABEL
 
 
 def _psa_effect(res, scenario, metric):
@@ -154,7 +159,7 @@ def _psa_effect(res, scenario, metric):
     if v.size < 2:
         return None
     lo, hi = np.percentile(v, [2.5, 97.5])
-    return Effect(float(v.mean()), float(lo), float(hi), PSA_INTERVAL_LABEL)
+    return Effect(float(v.mean()), float(lo), float(hi), interval_label(res))
 
 
 @dataclass

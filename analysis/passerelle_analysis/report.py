@@ -255,7 +255,7 @@ def economics_context(res, colours):
     return {"figure": plots.png(fig), "table": {"head": head, "rows": rows},
             "replicates": min(len(v[0]) for v in pairs.values()), "draws": draws,
             "points": "parameter draws" if draws else "replicates",
-            "label": decision.PSA_INTERVAL_LABEL if draws else decision.INTERVAL_LABEL}
+            "label": decision.interval_label(res) if draws else decision.INTERVAL_LABEL}
 
 
 def uncertainty_context(res):

@@ -1,6 +1,7 @@
 #include "analysis/src/uncertainty.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <map>
 
 #include "analysis/src/compare.hpp"
@@ -140,8 +141,26 @@ void write_uncertainty(sim::h5::Writer& w, const models::Experiment& ex, const m
   const char* units[3] = {"EUR/year", "h/year", "need-days/year"};
   const std::string g = "/uncertainty";
   w.create_group(g);
-  w.set_attribute(g, "covers", std::string("parameters + Monte-Carlo"));
-  w.set_attribute(g, "method", std::string("Latin hypercube over the prior ranges (uniform, or uniform in log)"));
+  const bool calibrated = !d.calibration.empty();
+  const bool priors = d.parameters.size() > d.calibrated.size();
+  w.set_attribute(g, "covers", std::string(!calibrated ? "parameters + Monte-Carlo"
+                                           : priors    ? "parameters (calibrated posterior + priors) + Monte-Carlo"
+                                                       : "parameters (calibrated posterior) + Monte-Carlo"));
+  const std::string lhs = "Latin hypercube over the prior ranges (uniform, or uniform in log)";
+  const std::string rows = std::string("the calibration's accepted sets, whole rows, chosen from the seed ") +
+                           (N <= d.calibration_accepted ? "without replacement" : "with replacement") + " (" +
+                           std::to_string(d.calibration_accepted) + " accepted)";
+  w.set_attribute(g, "method", !calibrated ? lhs : priors ? rows + "; " + lhs + ", independently" : rows);
+  if (calibrated) {
+    char hash[24];
+    std::snprintf(hash, sizeof hash, "%016llx", static_cast<unsigned long long>(d.calibration_hash));
+    w.set_attribute(g, "calibration_file", d.calibration);
+    w.set_attribute(g, "calibration_name", d.calibration_name);
+    w.set_attribute(g, "calibration_hash", std::string("fnv1a64:") + hash);
+    w.set_attribute(g, "calibrated_parameters", d.calibrated);
+    std::vector<double> taken(d.calibration_rows.begin(), d.calibration_rows.end());
+    w.write_matrix(g + "/calibration_rows", N, 1, taken, "row of /calibration/accepted in the calibration file");
+  }
   w.set_attribute(g, "draws", static_cast<std::int64_t>(N));
   w.set_attribute(g, "replicates", static_cast<std::int64_t>(R));
   w.set_attribute(g, "seed", static_cast<std::int64_t>(d.seed));
@@ -151,7 +170,7 @@ void write_uncertainty(sim::h5::Writer& w, const models::Experiment& ex, const m
   w.write_strings(g + "/parameters", d.parameters);
   w.set_attribute(g + "/parameters", "units", std::string("name"));
   w.write_strings(g + "/transforms", d.transforms);
-  w.set_attribute(g + "/transforms", "units", std::string("linear | log"));
+  w.set_attribute(g + "/transforms", "units", std::string("linear | log | calibrated"));
   w.write_strings(g + "/options", d.options);
   w.set_attribute(g + "/options", "units", std::string("scenario name"));
   std::vector<double> ranges, draws;

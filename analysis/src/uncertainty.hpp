@@ -6,11 +6,17 @@
 // the highest net monetary benefit, over the draws.
 //
 // Layout written to the results file (documented in analysis/README.md):
-//   /uncertainty                         attrs covers = "parameters + Monte-Carlo",
-//                                        draws, replicates, seed, baseline, method
+//   /uncertainty                         attrs covers = "parameters + Monte-Carlo" (with a
+//                                        calibration: "parameters (calibrated posterior[ + priors]) + Monte-Carlo"),
+//                                        draws, replicates, seed, baseline, method; with
+//                                        [uncertainty] calibration: calibration_file,
+//                                        calibration_name, calibration_hash ("fnv1a64:<hex>"
+//                                        of its bytes), calibrated_parameters (strings)
+//   /uncertainty/calibration_rows        N x 1, with a calibration: the accepted set each draw took
 //   /uncertainty/parameters              strings, P names as written
-//   /uncertainty/transforms              strings, "linear" or "log" per parameter
-//   /uncertainty/ranges                  P x 2 (min, max), parameter units
+//   /uncertainty/transforms              strings, "linear", "log" or "calibrated" per parameter
+//   /uncertainty/ranges                  P x 2 (min, max), parameter units (calibrated: the
+//                                        accepted sets' extent)
 //   /uncertainty/draws                   N x P, the drawn values
 //   /uncertainty/options                 strings, the hand-written scenarios (baseline included)
 //   /uncertainty/option/<s>/diff/<m>     N x 1: per draw, the mean over replicates of the
