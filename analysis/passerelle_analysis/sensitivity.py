@@ -481,6 +481,10 @@ def analyse_sweep(res, bootstrap=300):
     return out
 
 
+class CorrelatedInputs(ValueError):
+    """The draws' inputs are not independent: variance-based indices do not apply."""
+
+
 def analyse_uncertainty(res, seed=1):
     """Sobol' indices (polynomial chaos) of each option's paired differences
     over the [uncertainty] draws: {option: {outcome: ChaosIndices}}. Empty
@@ -505,6 +509,12 @@ def analyse_uncertainty(res, seed=1):
                 transforms = [x.decode() if isinstance(x, bytes) else str(x) for x in u["transforms"][()]]
     except (OSError, KeyError):
         pass
+    if "calibrated" in transforms:
+        # Drawn as whole accepted sets of a calibration: a correlated
+        # posterior, while Sobol' indices (and the chaos basis) assume
+        # independent inputs; the report falls back to the rank correlations.
+        raise CorrelatedInputs("Sobol' indices are not computed over draws that include a calibration's accepted "
+                               "sets (correlated inputs, not independent ones); the partial rank correlations stand in")
     logs = np.array([t == "log" for t in transforms])
     lower = np.where(logs, np.log(np.maximum(ranges[:, 0], 1e-300)), ranges[:, 0])
     upper = np.where(logs, np.log(np.maximum(ranges[:, 1], 1e-300)), ranges[:, 1])

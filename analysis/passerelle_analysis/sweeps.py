@@ -186,7 +186,7 @@ def context(res):
     unc, note = {}, ""
     try:
         unc = sa.analyse_uncertainty(res)
-    except ImportError as e:
+    except (ImportError, sa.CorrelatedInputs) as e:
         note = str(e)
     if sweep is None and not res.has_uncertainty:
         return None

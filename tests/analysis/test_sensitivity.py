@@ -203,5 +203,50 @@ class MorrisSweepReport(unittest.TestCase):
             self.assertIn("two-sided t test", page)
 
 
+CALIBRATED_EXPERIMENT = """[experiment]
+name = "calibrated-psa"
+territory = "herbasse"
+replicates = 1
+horizon_weeks = 12
+warmup_weeks = 2
+seed = 5
+[[scenario]]
+name = "baseline"
+[[scenario]]
+name = "coordinator"
+[[scenario.intervention]]
+type = "coordinator"
+start_week = 2
+catchment = ["Crépol", "Montchenu"]
+[uncertainty]
+draws = 6
+calibration = "cal.h5"
+[uncertainty.parameters]
+"gp.knows_well_share" = [0.05, 0.3]
+"""
+
+
+@unittest.skipUnless(os.environ.get("PASSERELLE_BINARY"), "PASSERELLE_BINARY not set")
+class CalibratedDrawsAreNotIndependent(unittest.TestCase):
+    def test_no_sobol_indices_over_a_calibrated_posterior(self):
+        # Whole accepted sets of a calibration are correlated inputs: the
+        # variance decomposition does not apply, the rank correlations stand in.
+        from passerelle_analysis import io, report
+        here = os.path.dirname(os.path.abspath(__file__))
+        binary = os.environ["PASSERELLE_BINARY"]
+        with tempfile.TemporaryDirectory() as d:
+            subprocess.run([binary, "calibrate", os.path.join(here, "..", "data", "calibration-ci.toml"),
+                            "-o", os.path.join(d, "cal.h5"), "--quiet"], check=True, timeout=120)
+            exp, h5 = os.path.join(d, "p.toml"), os.path.join(d, "p.h5")
+            with open(exp, "w", encoding="utf-8") as f:
+                f.write(CALIBRATED_EXPERIMENT)
+            subprocess.run([binary, "run", exp, "-o", h5, "--quiet"], check=True, timeout=120)
+            res = io.load(h5, draw_series=False)
+            with self.assertRaises(sa.CorrelatedInputs):
+                sa.analyse_uncertainty(res)
+            page = report.render(res)
+            self.assertIn("correlated inputs", page)
+
+
 if __name__ == "__main__":
     unittest.main()
