@@ -305,7 +305,7 @@ def best_sentence(p_best, baseline, wtp, label):
     return Markup("At {} EUR per GP hour freed and {} EUR per need-day averted, {} has the highest net monetary "
                   "benefit in {} % of the {}.").format(
         _num(wtp[0]), _num(wtp[1]), who, f"{100 * p_best[name]:.0f}",
-        "parameter draws" if "parameters" in label else "replicates")
+        "parameter draws" if "parameters" in label else "resampled means of the replicates")
 
 
 def hinges_sentence(assumed_rows):

@@ -255,12 +255,35 @@ def net_table(res):
     return pd.DataFrame(rows, columns=cols)
 
 
+BOOTSTRAP_RESAMPLES = 2000  # as decision.bootstrap_ratio
+BOOTSTRAP_SEED = 20261203
+
+
+def bootstrap_means(per_option, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SEED):
+    """Monte-Carlo replicates are noise around each option's expected value,
+    not draws of it: the probability that an option is best in expectation is
+    read over bootstrap resamples of the mean (the same resampled replicates
+    for every option, keeping them paired). per_option: {option: tuple or dict
+    of equal-length arrays}; returns the same shape with arrays of resampled
+    means (length `resamples`)."""
+    if not per_option:
+        return {}
+    n = min(len(a) for v in per_option.values() for a in (v.values() if isinstance(v, dict) else v))
+    idx = np.random.default_rng(seed).integers(0, n, size=(resamples, n))
+
+    def means(a):
+        return np.asarray(a, dtype=float)[:n][idx].mean(axis=1)
+    return {k: ({key: means(a) for key, a in v.items()} if isinstance(v, dict) else tuple(means(a) for a in v))
+            for k, v in per_option.items()}
+
+
 def prob_best(res):
     """(P(best) per option, the willingness to pay it is read at): for each
-    paired replicate (or parameter draw), the option with the highest net
+    parameter draw (or, Monte-Carlo only, each bootstrap resample of the
+    paired replicates' mean: bootstrap_means), the option with the highest net
     monetary benefit NMB = wtp_per_gp_hour × GP hours freed + wtp_per_need_day
     × need-days averted − extra cost, the baseline's being 0 (ties go to the
-    baseline, then file order); P(best) is the share of replicates or draws
+    baseline, then file order); P(best) is the share of draws or resamples
     an option wins, the baseline under the key None. The same NMB as
     net_table, at the experiment's stated willingness to pay. ({}, None)
     without economic parameters or paired samples."""
@@ -268,6 +291,8 @@ def prob_best(res):
     xs = samples(res)
     if not econ or not xs:
         return {}, None
+    if not getattr(res, "has_uncertainty", False):
+        xs = bootstrap_means(xs)  # P(best in expectation) given the Monte-Carlo noise
     v = {k: val for k, (val, _) in econ.items()}
     n = min(len(x["cost"]) for x in xs.values())
     names = list(xs)

@@ -243,7 +243,10 @@ def economics_context(res, colours):
     if not pairs:
         return None
     wtp = economics.wtp_grid(pairs)
-    curves = economics.acceptability(pairs, wtp)
+    draws = economics.uses_draws(res)
+    # Over draws: each draw's expected value; Monte-Carlo only: resampled means
+    # (a replicate's own noise is not uncertainty about the expected value).
+    curves = economics.acceptability(pairs if draws else economics.bootstrap_means(pairs), wtp)
     fig = plots.cost_effectiveness(pairs, wtp, curves, res.baseline, colours)
     names = [res.baseline] + list(pairs)
     probs = [curves[None]] + [curves[n] for n in pairs]
@@ -251,7 +254,6 @@ def economics_context(res, colours):
     rows = [{"name": n, "colour": colours.get(n), "cells": [text_cell(f"{100 * p[k]:.0f} %", "n") for k in marks]}
             for n, p in zip(names, probs)]
     head = ["option"] + [f"P(best) at {wtp[k]:.0f} EUR per need-day" for k in marks]
-    draws = economics.uses_draws(res)
     return {"figure": plots.png(fig), "table": {"head": head, "rows": rows},
             "replicates": min(len(v[0]) for v in pairs.values()), "draws": draws,
             "points": "parameter draws" if draws else "replicates",

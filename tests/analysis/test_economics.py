@@ -140,8 +140,21 @@ class NetCostAndNetMonetaryBenefit(unittest.TestCase):
         page = report.render(self.res)
         decision_part = page[page.index('id="decision"'):page.index('id="experiment"')]
         self.assertIn("P(highest net monetary benefit)", decision_part)
-        self.assertIn("has the highest net monetary benefit in 100 % of the replicates", decision_part)
+        self.assertIn("has the highest net monetary benefit in 100 % of the resampled means of the replicates", decision_part)
         self.assertEqual(economics.prob_best(economics_free()), ({}, None))
+
+    def test_monte_carlo_p_best_is_about_the_expected_value_not_one_replicate(self):
+        # An option clearly worse on average (mean NMB -1,000, replicate sd
+        # 3,000, 400 replicates) wins many single replicates but no resampled mean.
+        rng = np.random.default_rng(7)
+        dc = 1000 + 3000 * rng.standard_normal(400)
+        pairs = {"noisy": (dc, np.zeros(400))}
+        single = economics.acceptability(pairs, [0.0])["noisy"][0]
+        self.assertGreater(single, 0.3)
+        means = economics.acceptability(economics.bootstrap_means(pairs), [0.0])["noisy"][0]
+        self.assertEqual(means, 0.0)
+        again = economics.bootstrap_means(pairs)
+        self.assertTrue(np.array_equal(again["noisy"][0], economics.bootstrap_means(pairs)["noisy"][0]))  # seeded
 
     def test_the_verdict_names_what_the_answer_hinges_on(self):
         from passerelle_analysis import decision
