@@ -59,7 +59,17 @@ void require_results_file(const sim::h5::Reader& r, const std::filesystem::path&
 std::string summary_text(const std::filesystem::path& path) {
   sim::h5::Reader r(path);
   require_results_file(r, path);
-  const auto scen = r.attribute_strings("/", "scenarios");
+  // The terminal table shows the hand-written scenarios: an uncertainty
+  // analysis or a sweep adds hundreds of generated ones (draws, points),
+  // which no terminal can show side by side; they are counted, and every
+  // one stays in `info --json`, `compare`, `export --csv` and the report.
+  std::vector<std::string> scen, generated;
+  for (const auto& s : r.attribute_strings("/", "scenarios")) {
+    const std::string g = "/scenarios/" + s;
+    const bool made = r.has_attribute(g, "uncertainty_draw") || r.has_attribute(g, "sweep_index");
+    (made ? generated : scen).push_back(s);
+  }
+  if (scen.empty()) scen.swap(generated);  // nothing hand-written: show what there is
   std::vector<sim::h5::Table> tables;
   for (const auto& s : scen) tables.push_back(r.read_table("/scenarios/" + s + "/summary"));
   std::ostringstream out;
@@ -79,6 +89,10 @@ std::string summary_text(const std::filesystem::path& path) {
     rows.push_back(row);
   }
   print_table(out, rows);
+  if (!generated.empty())
+    out << "\n(+ " << generated.size()
+        << " generated scenarios — uncertainty draws or sweep points — not shown: `passerelle info --json`, "
+           "`compare`, `export --csv` and the report have them)\n";
   return out.str();
 }
 

@@ -183,6 +183,12 @@ TEST(Uncertainty, ResultsFileHasTheLayoutAndAnIdenticalOptionDiffersByZero) {
   const std::string h5 = (dir / "o.h5").string();
   const auto out = sh(kBin + " run " + (dir / "psa.toml").string() + " -o " + h5 + " --quiet --threads 2");
   ASSERT_EQ(out.code, 0) << out.output;
+  // The terminal table shows the three hand-written options, not their 15 draws.
+  const auto info = sh(kBin + " info " + h5);
+  ASSERT_EQ(info.code, 0) << info.output;
+  EXPECT_EQ(info.output.find("@d0"), std::string::npos) << info.output;
+  EXPECT_NE(info.output.find("(+ 15 generated scenarios"), std::string::npos) << info.output;
+  EXPECT_NE(sh(kBin + " info " + h5 + " --json").output.find("coord@d4"), std::string::npos);
   sim::h5::Reader r(h5);
   const std::string g = "/uncertainty";
   ASSERT_TRUE(r.exists(g));
