@@ -277,6 +277,21 @@ def bootstrap_means(per_option, resamples=BOOTSTRAP_RESAMPLES, seed=BOOTSTRAP_SE
             for k, v in per_option.items()}
 
 
+def ceac_pairs(res):
+    """(pairs, wtp_per_gp_hour) for the acceptability curve: {option: (net
+    cost, need-days averted)} per replicate or draw, the net cost being the
+    extra cost minus the GP hours freed at the experiment's willingness to pay
+    per GP hour, so that at each willingness to pay per need-day λ the curve
+    reads NMB = λ × days + wtp_per_gp_hour × hours − cost, the decision
+    table's NMB. Without economic parameters (older files): the extra cost
+    alone (GP hours valued at 0), as paired_costs_effects."""
+    econ = parameters(res)
+    if not econ:
+        return paired_costs_effects(res), 0.0
+    per_hour = econ["wtp_per_gp_hour_eur"][0]
+    return {name: (x["cost"] - per_hour * x["hours"], x["days"]) for name, x in samples(res).items()}, per_hour
+
+
 def prob_best(res):
     """(P(best) per option, the willingness to pay it is read at): for each
     parameter draw (or, Monte-Carlo only, each bootstrap resample of the

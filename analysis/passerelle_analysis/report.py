@@ -246,7 +246,8 @@ def economics_context(res, colours):
     draws = economics.uses_draws(res)
     # Over draws: each draw's expected value; Monte-Carlo only: resampled means
     # (a replicate's own noise is not uncertainty about the expected value).
-    curves = economics.acceptability(pairs if draws else economics.bootstrap_means(pairs), wtp)
+    net, per_hour = economics.ceac_pairs(res)  # GP hours valued too: the decision table's NMB
+    curves = economics.acceptability(net if draws else economics.bootstrap_means(net), wtp)
     fig = plots.cost_effectiveness(pairs, wtp, curves, res.baseline, colours)
     names = [res.baseline] + list(pairs)
     probs = [curves[None]] + [curves[n] for n in pairs]
@@ -257,7 +258,8 @@ def economics_context(res, colours):
     return {"figure": plots.png(fig), "table": {"head": head, "rows": rows},
             "replicates": min(len(v[0]) for v in pairs.values()), "draws": draws,
             "points": "parameter draws" if draws else "replicates",
-            "label": decision.interval_label(res) if draws else decision.INTERVAL_LABEL}
+            "label": decision.interval_label(res) if draws else decision.INTERVAL_LABEL,
+            "gp_hour_value": fmt(per_hour) if per_hour else None}
 
 
 def uncertainty_context(res):

@@ -156,6 +156,17 @@ class NetCostAndNetMonetaryBenefit(unittest.TestCase):
         again = economics.bootstrap_means(pairs)
         self.assertTrue(np.array_equal(again["noisy"][0], economics.bootstrap_means(pairs)["noisy"][0]))  # seeded
 
+    def test_acceptability_curve_values_gp_hours_like_the_decision_table(self):
+        # At the stated willingness to pay per need-day, the curve is the
+        # decision table's P(highest NMB): GP hours valued at their own price.
+        net, per_hour = economics.ceac_pairs(self.res)
+        self.assertEqual(per_hour, 60.0)
+        np.testing.assert_allclose(net["good"][0], 20000 - 60.0 * self.hours)
+        curves = economics.acceptability(economics.bootstrap_means(net), [25.0])
+        p, _ = economics.prob_best(self.res)
+        for name in (None, "good", "same"):
+            self.assertAlmostEqual(curves[name][0], p[name])
+
     def test_the_verdict_names_what_the_answer_hinges_on(self):
         from passerelle_analysis import decision
         s = str(decision.hinges_sentence([("good", "GP hours freed per year", "gp.x", "ST 0.9"),
