@@ -17,6 +17,9 @@
 #include <map>
 #include <new>
 #include <string>
+#include <thread>
+#include <sstream>
+#include <fstream>
 #include <vector>
 
 #include "models/experiment.hpp"
@@ -378,6 +381,41 @@ void BM_UncertaintyFork(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_UncertaintyFork)->Arg(0)->Arg(1)->UseRealTime()->MinTime(2.0)->Unit(benchmark::kMillisecond);
+
+// Issue 14's speed check: the default experiment's uncertainty analysis at
+// 500 parameter draws (experiments/default-uncertainty.toml with draws = 500:
+// 4 options x 500 draws + 4 = 2,004 scenarios x 2 replicates, forked), on
+// every core. Simulation only: writing /uncertainty and the report are
+// timed through the binary (experiments/README.md). One iteration.
+void BM_Uncertainty500Draws(benchmark::State& state) {
+  static const models::Experiment ex = [] {
+    const std::string path = std::string(PASSERELLE_SOURCE_DIR) + "/experiments/default-uncertainty.toml";
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    std::string toml = text.str();
+    const auto at = toml.find("\ndraws = 50\n");
+    if (at != std::string::npos) toml.replace(at, 12, "\ndraws = 500\n");
+    return models::parse_experiment(toml, path);
+  }();
+  static const models::Setting setting = models::build_setting(ex);
+  models::RunOptions opt;
+  opt.threads = std::max(1u, std::thread::hardware_concurrency());
+  std::uint64_t events = 0, runs = 0;
+  for (auto _ : state) {
+    const auto res = models::run_experiment(ex, setting, opt);
+    events = runs = 0;
+    for (const auto& sc : res.scenarios)
+      for (const auto& r : sc.replicates) events += r.events, ++runs;
+    benchmark::DoNotOptimize(res.completed);
+  }
+  state.counters["scenarios"] = static_cast<double>(ex.scenarios.size());
+  state.counters["replicate_runs"] = static_cast<double>(runs);
+  state.counters["threads"] = static_cast<double>(opt.threads);
+  state.counters["runs_per_s"] = benchmark::Counter(static_cast<double>(runs), benchmark::Counter::kIsRate);
+  state.counters["events_per_s"] = benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_Uncertainty500Draws)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
 
 // A saved state's size (run --save-state, models/replicate_state.cpp): the
 // default experiment's replicate at the end of its warm-up, encoded, in
