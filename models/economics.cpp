@@ -2,6 +2,7 @@
 
 #include <toml++/toml.h>
 
+#include "sim/input_error.hpp"
 #include "sim/params.hpp"
 
 namespace models {
@@ -41,6 +42,18 @@ EconomicParams read_economics(const toml::table& t, const std::string& file) {
       p.set_in_file.emplace_back(f.key);
     }
   return p;
+}
+
+void set_economic(EconomicParams& p, const std::string& key, const toml::node& value, const std::string& what) {
+  std::vector<std::string> keys;
+  for (const auto& f : economic_fields()) {
+    keys.emplace_back(f.key);
+    if (key != f.key) continue;
+    p.*f.member = sim::read_real(value, what, "economics." + key, f.lo, f.hi);
+    p.set_by_option.push_back(key);
+    return;
+  }
+  throw sim::InputError(what, 0, 0, sim::unknown_key_message("economics parameter", key, keys));
 }
 
 }  // namespace models

@@ -23,6 +23,7 @@ struct EconomicParams {
   double wtp_per_need_day_eur = 20.0;     // EUR the payer would give per unmet need-day averted
   double horizon_years = 0;               // appraisal horizon; 0: the experiment's measured period
   std::vector<std::string> set_in_file;   // keys the file gave (their source becomes "experiment file")
+  std::vector<std::string> set_by_option; // keys `--set economics.<key>=` gave (their source becomes "--set")
 };
 
 struct EconomicField {
@@ -38,5 +39,9 @@ const std::vector<EconomicField>& economic_fields();
 // Reads [economics]; unknown keys and values out of range throw InputError
 // (file:line:column and what was expected).
 EconomicParams read_economics(const toml::table& t, const std::string& file);
+
+// `--set economics.<key>=VALUE` (models/overrides.cpp): the same key list and
+// ranges as the file; `what` names the option in the error (exit 2).
+void set_economic(EconomicParams& p, const std::string& key, const toml::node& value, const std::string& what);
 
 }  // namespace models

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "models/economics.hpp"
 #include "models/sweep.hpp"
 #include "sim/input_error.hpp"
 #include "sim/params.hpp"
@@ -90,6 +91,10 @@ void apply_one(Experiment& ex, const std::string& arg) {
     if (overlaps(drawn, p.name))
       throw InputError(what, 0, 0, "'" + drawn + "' is drawn by the experiment's [uncertainty]; change its range there");
   const toml::node& value = *p.value.get("v");
+  if (p.parts.size() == 2 && p.parts.front() == "economics") {  // [economics]: no simulated number changes
+    set_economic(ex.economics, p.parts.back(), value, what);
+    return;
+  }
   const InterventionType* type = nullptr;
   if (!is_model_parameter(p) && p.parts.size() >= 2) type = interventions().find(p.parts.front());
   if (!type) {

@@ -148,8 +148,11 @@ void write_economics(sim::h5::Writer& w, const models::EconomicParams& e) {
   for (const auto& f : models::economic_fields()) {
     const std::string key = std::string("economics.") + f.key;
     const bool own = std::find(e.set_in_file.begin(), e.set_in_file.end(), f.key) != e.set_in_file.end();
+    const bool option = std::find(e.set_by_option.begin(), e.set_by_option.end(), f.key) != e.set_by_option.end();
     w.set_attribute("/", key, e.*f.member);
-    w.set_attribute("/", key + ".source", own ? std::string("experiment file ([economics])") : std::string(f.source));
+    w.set_attribute("/", key + ".source", option ? std::string("--set economics.") + f.key
+                                          : own  ? std::string("experiment file ([economics])")
+                                                 : std::string(f.source));
   }
 }
 

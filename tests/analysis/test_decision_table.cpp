@@ -11,6 +11,7 @@
 
 #include "analysis/src/decision_table.hpp"
 #include "models/experiment.hpp"
+#include "models/overrides.hpp"
 #include "sim/hdf5_file.hpp"
 #include "sim/input_error.hpp"
 #include "sim/random.hpp"
@@ -155,4 +156,31 @@ TEST(DecisionTable, EconomicsTableIsCheckedLikeTheRest) {
     EXPECT_NE(std::string(err.what()).find("e.toml:7"), std::string::npos) << err.what();
   }
   EXPECT_THROW(models::parse_experiment(kHead + "economics = 3\n", "e.toml"), sim::InputError);
+}
+
+TEST(DecisionTable, SetOverridesAnEconomicAssumptionAndNamesItsSource) {
+  auto ex = models::parse_experiment(kHead, "e.toml");
+  models::apply_overrides(ex, {"economics.discount_rate=0.035", "economics.wtp_per_need_day_eur=50"});
+  EXPECT_DOUBLE_EQ(ex.economics.discount_rate, 0.035);  // NICE's rate without editing the file
+  EXPECT_DOUBLE_EQ(ex.economics.wtp_per_need_day_eur, 50.0);
+  EXPECT_EQ(ex.overrides.size(), 2u);
+  const fs::path out = fs::temp_directory_path() / ("passerelle-econ-set-" + std::to_string(::getpid()) + ".h5");
+  {
+    sim::h5::Writer w(out, true);
+    analysis::write_economics(w, ex.economics);
+    w.commit();
+  }
+  sim::h5::Reader r(out);
+  EXPECT_EQ(r.attribute_string("/", "economics.discount_rate.source"), "--set economics.discount_rate");
+  EXPECT_NE(r.attribute_string("/", "economics.gp_hour_value_eur.source"), "--set economics.gp_hour_value_eur");
+  fs::remove(out);
+  for (const char* bad : {"economics.discount_rat=0.03", "economics.discount_rate=3.5", "economics.horizon_years=-1"}) {
+    auto e = models::parse_experiment(kHead, "e.toml");
+    try {
+      models::apply_overrides(e, {bad});
+      FAIL() << bad << " accepted";
+    } catch (const sim::InputError& err) {
+      EXPECT_NE(std::string(err.what()).find(std::string("--set ") + bad), std::string::npos) << err.what();
+    }
+  }
 }
