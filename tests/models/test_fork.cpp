@@ -11,29 +11,11 @@
 #include "models/experiment.hpp"
 #include "models/intervention.hpp"
 #include "models/run.hpp"
+#include "same_results.hpp"
 
 namespace fs = std::filesystem;
-
-namespace {
-
-// Everything a task recorded (summary, recorder, counts) as the checkpoint
-// encodes it, wall-clock time aside.
-std::string recorded(models::ReplicateResult r) {
-  r.wall_seconds = 0;
-  for (auto& [name, v] : r.summary)
-    if (name == "wall_seconds") v = 0;
-  return models::encode_task(0, r);
-}
-
-void expect_same(const models::ExperimentResults& a, const models::ExperimentResults& b, const std::string& what) {
-  ASSERT_EQ(a.scenarios.size(), b.scenarios.size()) << what;
-  for (std::size_t s = 0; s < a.scenarios.size(); ++s)
-    for (std::size_t r = 0; r < a.scenarios[s].replicates.size(); ++r)
-      EXPECT_EQ(recorded(a.scenarios[s].replicates[r]), recorded(b.scenarios[s].replicates[r]))
-          << what << ": scenario " << a.scenarios[s].name << ", replicate " << r;
-}
-
-}  // namespace
+using testing_helpers::expect_same;
+using testing_helpers::recorded;
 
 TEST(Fork, EveryShippedExperimentGivesTheSameNumbersForkedAndInFull) {
   const fs::path dir = fs::path(PASSERELLE_SOURCE_DIR) / "experiments";

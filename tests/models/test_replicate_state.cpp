@@ -14,28 +14,16 @@
 #include "models/experiment.hpp"
 #include "models/replicate_state_file.hpp"
 #include "models/run.hpp"
+#include "same_results.hpp"
 #include "sim/input_error.hpp"
 #include "sim/random.hpp"
 #include "sim/record_log.hpp"
 
 namespace fs = std::filesystem;
+using testing_helpers::expect_same;
+using testing_helpers::recorded;
 
 namespace {
-
-std::string recorded(models::ReplicateResult r) {
-  r.wall_seconds = 0;
-  for (auto& [name, v] : r.summary)
-    if (name == "wall_seconds") v = 0;
-  return models::encode_task(0, r);
-}
-
-void expect_same(const models::ExperimentResults& a, const models::ExperimentResults& b, const std::string& what) {
-  ASSERT_EQ(a.scenarios.size(), b.scenarios.size()) << what;
-  for (std::size_t s = 0; s < a.scenarios.size(); ++s)
-    for (std::size_t r = 0; r < a.scenarios[s].replicates.size(); ++r)
-      EXPECT_EQ(recorded(a.scenarios[s].replicates[r]), recorded(b.scenarios[s].replicates[r]))
-          << what << ": scenario " << a.scenarios[s].name << ", replicate " << r;
-}
 
 // Four scenarios: the baseline, one acting after the fork point, one with
 // other model parameters (a warm-up group of its own), one acting before it
