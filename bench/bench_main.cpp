@@ -276,6 +276,24 @@ BENCHMARK(BM_ExperimentThreads)->Arg(1)->Arg(2)->UseRealTime()->MinTime(2.0)->Un
 // with 4 replicates on one thread, in full (arg 0) then forked (arg 1). The
 // forked row reports the speed-up and the share of events it did not have
 // to simulate (each forked scenario copies the warm-up's events).
+// The warm-up events a forked run copies instead of simulating: per warm-up
+// group and replicate, every member but one takes the shared state, whose
+// events (simulated once) its count includes.
+std::uint64_t events_copied_by_forking(const models::Experiment& ex, const models::Setting& setting) {
+  const auto plan = models::fork_plan(ex);
+  std::uint64_t copied = 0;
+  for (std::size_t g = 0; g < plan.groups; ++g) {
+    std::size_t members = 0, first = 0;
+    for (std::size_t s = ex.scenarios.size(); s-- > 0;)
+      if (plan.group[s] == static_cast<int>(g)) ++members, first = s;
+    for (int r = 0; r < ex.replicates; ++r) {
+      const models::RunSpec spec{r, models::replicate_seed(ex.seed, r), ex.horizon_weeks, ex.warmup_weeks, plan.week};
+      copied += (members - 1) * models::Replicate::warm_up(setting, ex.scenarios[first].params, spec)->events();
+    }
+  }
+  return copied;
+}
+
 double g_full_seconds = 0;
 
 void BM_DefaultExperimentFork(benchmark::State& state) {
@@ -290,7 +308,7 @@ void BM_DefaultExperimentFork(benchmark::State& state) {
   opt.threads = 1;
   opt.fork = fork;
   double wall = 0;
-  std::uint64_t events = 0, warm_events = 0;
+  std::uint64_t events = 0;
   for (auto _ : state) {
     const auto t0 = std::chrono::steady_clock::now();
     const auto res = models::run_experiment(ex, setting, opt);
@@ -300,18 +318,9 @@ void BM_DefaultExperimentFork(benchmark::State& state) {
       for (const auto& r : sc.replicates) events += r.events;
     benchmark::DoNotOptimize(res.completed);
   }
-  if (fork) {
-    // Events before the fork point, once per replicate and group instead of per scenario.
-    const auto plan = models::fork_plan(ex);
-    std::size_t forked = 0;
-    for (int g : plan.group) forked += g >= 0;
-    for (int r = 0; r < ex.replicates; ++r) {
-      models::RunSpec spec{r, models::replicate_seed(ex.seed, r), ex.horizon_weeks, ex.warmup_weeks, ex.warmup_weeks};
-      warm_events += models::Replicate::warm_up(setting, ex.scenarios[0].params, spec)->events();
-    }
+  if (fork)
     state.counters["events_saved_share"] =
-        static_cast<double>(warm_events * (forked - plan.groups)) / static_cast<double>(events);
-  }
+        static_cast<double>(events_copied_by_forking(ex, setting)) / static_cast<double>(events);
   const double per_run = wall / static_cast<double>(state.iterations());
   if (!fork) g_full_seconds = per_run;
   if (fork && g_full_seconds > 0) state.counters["speedup"] = g_full_seconds / per_run;
@@ -353,20 +362,7 @@ void BM_UncertaintyFork(benchmark::State& state) {
       for (const auto& r : sc.replicates) events += r.events;
     benchmark::DoNotOptimize(res.completed);
   }
-  if (fork) {
-    // A forked replicate's count includes the warm-up's events, simulated
-    // once per group and replicate: the others were copied.
-    const auto plan = models::fork_plan(ex);
-    for (std::size_t g = 0; g < plan.groups; ++g) {
-      std::size_t members = 0, first = 0;
-      for (std::size_t s = ex.scenarios.size(); s-- > 0;)
-        if (plan.group[s] == static_cast<int>(g)) ++members, first = s;
-      for (int r = 0; r < ex.replicates; ++r) {
-        const models::RunSpec spec{r, models::replicate_seed(ex.seed, r), ex.horizon_weeks, ex.warmup_weeks, plan.week};
-        events -= (members - 1) * models::Replicate::warm_up(setting, ex.scenarios[first].params, spec)->events();
-      }
-    }
-  }
+  if (fork) events -= events_copied_by_forking(ex, setting);  // simulated, not copied
   const double per_run = wall / static_cast<double>(state.iterations());
   state.counters["scenarios"] = static_cast<double>(ex.scenarios.size());
   state.counters["events_simulated"] = static_cast<double>(events);
